@@ -1,0 +1,29 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { FleetdeckPermissionPolicy } from './FleetdeckPermissionPolicy';
+
+/** Installs {@link FleetdeckPermissionPolicy} as the permission backend's policy. */
+export const permissionModuleFleetdeckPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'fleetdeck-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        policy: policyExtensionPoint,
+      },
+      async init({ config, policy }) {
+        policy.setPolicy(FleetdeckPermissionPolicy.fromConfig(config));
+      },
+    });
+  },
+});
+
+export { FleetdeckPermissionPolicy } from './FleetdeckPermissionPolicy';
+export type {
+  FleetdeckPermissionPolicyOptions,
+  FleetdeckPermissionRule,
+} from './FleetdeckPermissionPolicy';

@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Sourced by scripts/start.sh and scripts/test.sh. Brings the toolchain Fleetdeck needs onto PATH:
+#   - Node 22: the machine's Node when it is 22 or newer, otherwise the `node-linux-<arch>` build of Node 22 from the
+#     npm registry, unpacked into .tools/ (git-ignored). That package ships Node's C headers, so native modules
+#     (better-sqlite3) compile against them instead of downloading headers from the internet.
+#   - Yarn: the release committed under .yarn/releases, pointed at the registry npm is configured with (read at run
+#     time, never written into a file).
+
+FLEETDECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FLEETDECK_TOOLS="$FLEETDECK_ROOT/.tools"
+FLEETDECK_NODE_MAJOR=22
+
+log() { printf '\033[1;34m[fleetdeck]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[fleetdeck]\033[0m %s\n' "$*" >&2; exit 1; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  command -v npm >/dev/null || die "npm is required (it fetches Node $FLEETDECK_NODE_MAJOR when the machine's Node is older)"
+  if [ "$(node_major)" -ge "$FLEETDECK_NODE_MAJOR" ]; then
+    return
+  fi
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "no node-linux build known for $(uname -m); install Node $FLEETDECK_NODE_MAJOR yourself" ;;
+  esac
+  local dir="$FLEETDECK_TOOLS/node-$FLEETDECK_NODE_MAJOR"
+  if [ ! -x "$dir/bin/node" ]; then
+    log "Node $(node -v 2>/dev/null || echo missing) is older than $FLEETDECK_NODE_MAJOR: fetching node-linux-$arch@$FLEETDECK_NODE_MAJOR from the npm registry"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-$arch@$FLEETDECK_NODE_MAJOR" >/dev/null) || die "npm pack node-linux-$arch@$FLEETDECK_NODE_MAJOR failed"
+    mkdir -p "$tmp/x" && tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp/x"
+    rm -rf "$dir" && mkdir -p "$FLEETDECK_TOOLS" && mv "$tmp/x/package" "$dir"
+    rm -rf "$tmp"
+  fi
+  export PATH="$dir/bin:$PATH"
+  # node-gyp: build native modules against this Node's headers (the package ships include/node).
+  export npm_config_nodedir="$dir"
+  log "using $(node -v) from .tools/"
+}
+
+ensure_yarn() {
+  local registry
+  registry="$(npm config get registry 2>/dev/null)"
+  [ -n "$registry" ] || die "npm has no registry configured"
+  export YARN_NPM_REGISTRY_SERVER="$registry"
+  export YARN_ENABLE_TELEMETRY=0
+  export YARN_ENABLE_GLOBAL_CACHE=1
+  local release
+  release="$(ls "$FLEETDECK_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
+  [ -n "$release" ] || die "no Yarn release under .yarn/releases"
+  FLEETDECK_YARN="$release"
+}
+
+yarn() { node "$FLEETDECK_YARN" "$@"; }
+
+# Debian packages the scripts need; installed only when the command is missing.
+ensure_apt() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd="${pair%%:*}" pkg="${pair#*:}"
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
+    die "apt-get install ${missing[*]} failed"
+}
+
+yarn_install() {
+  log "yarn install"
+  (cd "$FLEETDECK_ROOT" && yarn install) || die "yarn install failed"
+}
+
+ensure_node
+ensure_yarn
