@@ -44,7 +44,7 @@ ensure_node() {
 
 ensure_yarn() {
   local registry
-  registry="$(npm config get registry 2>/dev/null)"
+  registry="$(cd "$FLEETDECK_ROOT" && npm config get registry --no-workspaces 2>/dev/null)"
   [ -n "$registry" ] || die "npm has no registry configured"
   export YARN_NPM_REGISTRY_SERVER="$registry"
   export YARN_ENABLE_TELEMETRY=0
@@ -52,10 +52,12 @@ ensure_yarn() {
   local release
   release="$(ls "$FLEETDECK_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
   [ -n "$release" ] || die "no Yarn release under .yarn/releases"
-  FLEETDECK_YARN="$release"
+  # A `yarn` on PATH for child processes too (backstage-cli and Playwright's web servers call it).
+  mkdir -p "$FLEETDECK_TOOLS/bin"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$release" >"$FLEETDECK_TOOLS/bin/yarn"
+  chmod +x "$FLEETDECK_TOOLS/bin/yarn"
+  export PATH="$FLEETDECK_TOOLS/bin:$PATH"
 }
-
-yarn() { node "$FLEETDECK_YARN" "$@"; }
 
 # Debian packages the scripts need; installed only when the command is missing.
 ensure_apt() {

@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import { navModule } from './modules/nav';
-import { homeModule } from './modules/home';
+import { fleetdeckAppModule } from './modules';
 
+// Plugins in this package's dependencies are discovered (`app.packages: all`); the app module adds Fleetdeck's
+// navigation, sign-in page and themes.
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [catalogPlugin, fleetdeckAppModule],
 });

@@ -1,0 +1,1 @@
+export { fleetdeckLightTheme, fleetdeckDarkTheme, fleetdeckColors } from './fleetdeckThemes';
