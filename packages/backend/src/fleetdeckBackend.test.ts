@@ -39,7 +39,11 @@ const config = {
     providers: { development: { dangerouslyAllowOutsideDevelopment: true } },
   },
   catalog: {
-    rules: [{ allow: ['Component', 'System', 'Location', 'Group', 'User', 'Template'] }],
+    rules: [
+      {
+        allow: ['Component', 'System', 'Location', 'Group', 'User', 'Template'],
+      },
+    ],
     locations: [{ type: 'file', target: catalogInfo }],
   },
 };
@@ -144,7 +148,10 @@ describe('Fleetdeck backend', () => {
         mockServices.userInfo.mock({
           async getUserInfo(credentials: any) {
             const ref = credentials.principal.userEntityRef as string;
-            return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups[ref]] };
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, ...groups[ref]],
+            };
           },
         }).factory,
       ],

@@ -1,7 +1,7 @@
 import { makeStyles } from '@material-ui/core';
 
 const useStyles = makeStyles({
-  svg: { width: 'auto', height: 30 },
+  svg: { width: 30, height: 30, flexShrink: 0 },
 });
 
 /** Fleetdeck's mark: three stacked decks (the fleet's clusters) under a teal pennant. */

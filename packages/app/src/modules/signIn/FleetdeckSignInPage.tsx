@@ -115,9 +115,14 @@ function DevelopmentUserChooser(props: {
             </Grid>
           ))}
         </Grid>
-        <Typography variant="body2" color="textSecondary" style={{ marginTop: 24 }}>
-          Development only: each user is a User entity of the catalog and signs in with its groups. Production
-          uses GitLab sign-in (app-config.production.yaml).
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          style={{ marginTop: 24 }}
+        >
+          Development only: each user is a User entity of the catalog and signs
+          in with its groups. Production uses GitLab sign-in
+          (app-config.production.yaml).
         </Typography>
       </Content>
     </Page>

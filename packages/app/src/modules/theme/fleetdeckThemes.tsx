@@ -18,15 +18,42 @@ export const fleetdeckColors = {
 };
 
 const pageTheme = {
-  home: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.tealDark], shape: shapes.wave }),
-  service: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.sky], shape: shapes.wave2 }),
-  website: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.sky], shape: shapes.round }),
-  tool: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.teal], shape: shapes.round }),
-  library: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.teal], shape: shapes.wave2 }),
-  documentation: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.sky], shape: shapes.wave }),
-  other: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.tealDark], shape: shapes.wave }),
-  app: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.tealDark], shape: shapes.wave }),
-  apis: genPageTheme({ colors: [fleetdeckColors.navy, fleetdeckColors.sky], shape: shapes.wave2 }),
+  home: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
+    shape: shapes.wave,
+  }),
+  service: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
+    shape: shapes.wave2,
+  }),
+  website: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
+    shape: shapes.round,
+  }),
+  tool: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.teal],
+    shape: shapes.round,
+  }),
+  library: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.teal],
+    shape: shapes.wave2,
+  }),
+  documentation: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
+    shape: shapes.wave,
+  }),
+  other: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
+    shape: shapes.wave,
+  }),
+  app: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
+    shape: shapes.wave,
+  }),
+  apis: genPageTheme({
+    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
+    shape: shapes.wave2,
+  }),
 };
 
 const navigation = {

@@ -1,1 +1,5 @@
-export { fleetdeckLightTheme, fleetdeckDarkTheme, fleetdeckColors } from './fleetdeckThemes';
+export {
+  fleetdeckLightTheme,
+  fleetdeckDarkTheme,
+  fleetdeckColors,
+} from './fleetdeckThemes';

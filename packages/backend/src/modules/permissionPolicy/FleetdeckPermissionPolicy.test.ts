@@ -99,8 +99,8 @@ describe('FleetdeckPermissionPolicy', () => {
     await expect(
       bare.handle({ permission: entityDelete }, ada),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    await expect(
-      bare.handle({ permission: taskCreate }, ben),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(bare.handle({ permission: taskCreate }, ben)).resolves.toEqual(
+      { result: AuthorizeResult.DENY },
+    );
   });
 });

@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
   PolicyQuery,
@@ -93,8 +96,7 @@ export class FleetdeckPermissionPolicy implements PermissionPolicy {
       rule =>
         rule.permissions.some(p =>
           matchesPermission(p, request.permission.name),
-        ) &&
-        rule.allow.some(ref => ref === EVERYONE || principals.has(ref)),
+        ) && rule.allow.some(ref => ref === EVERYONE || principals.has(ref)),
     );
     return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
   }

@@ -1,0 +1,100 @@
+import { expect, Page, test } from '@playwright/test';
+
+const screenshots = process.env.FLEETDECK_SCREENSHOTS_DIR;
+
+async function signInAs(page: Page, user: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'more' }).click();
+  await page.getByRole('menuitem', { name: 'Sign Out' }).click();
+  await expect(
+    page.getByRole('button', { name: /Sign in as/ }).first(),
+  ).toBeVisible();
+}
+
+test('each development user signs in with their own identity', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(
+    page.getByRole('button', { name: 'Sign in as ada' }),
+  ).toBeVisible();
+  if (screenshots) {
+    await page.screenshot({ path: `${screenshots}/sign-in.png` });
+  }
+  for (const [user, displayName] of [
+    ['ada', 'Ada Okafor'],
+    ['grace', 'Grace Lindqvist'],
+    ['ben', 'Ben Moreau'],
+  ]) {
+    await signInAs(page, user);
+    await page.goto('/settings');
+    await expect(page.getByText(displayName).first()).toBeVisible();
+    await signOut(page);
+  }
+});
+
+test('the catalog lists the Fleetdeck entities for an engineer', async ({
+  page,
+}) => {
+  await signInAs(page, 'ben');
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  for (const item of ['Catalog', 'Create', 'APIs', 'Notifications']) {
+    await expect(
+      nav.getByRole('link', { name: item, exact: true }),
+    ).toBeVisible();
+  }
+  await page.goto('/');
+  await page.getByRole('menuitem', { name: /^All/ }).click();
+  await expect(
+    page.getByRole('heading', { name: /All Components/, level: 2 }),
+  ).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Fleetdeck app' })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Fleetdeck backend' }),
+  ).toBeVisible();
+  if (screenshots) {
+    await page.screenshot({
+      path: `${screenshots}/catalog-as-engineer.png`,
+      fullPage: true,
+    });
+  }
+});
+
+test('the Create page opens', async ({ page }) => {
+  await signInAs(page, 'ben');
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Create', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/create/);
+  await expect(page.getByRole('tab', { name: 'Templates' })).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: /Register existing component/i }),
+  ).toBeVisible();
+});
+
+test('the Kubernetes tab renders for a component', async ({ page }) => {
+  await signInAs(page, 'ada');
+  await page.goto('/catalog/default/component/fleetdeck-backend');
+  await page.getByRole('link', { name: 'Kubernetes', exact: true }).click();
+  await expect(page).toHaveURL(/\/kubernetes$/);
+  await expect(
+    page.getByRole('heading', { name: 'Your Clusters' }),
+  ).toBeVisible();
+  if (screenshots) {
+    await page.screenshot({
+      path: `${screenshots}/kubernetes-tab.png`,
+      fullPage: true,
+    });
+  }
+});
