@@ -3,8 +3,8 @@
 #   - Node 22: the machine's Node when it is 22 or newer, otherwise the `node-linux-<arch>` build of Node 22 from the
 #     npm registry, unpacked into .tools/ (git-ignored). That package ships Node's C headers, so native modules
 #     (better-sqlite3) compile against them instead of downloading headers from the internet.
-#   - Yarn: the release committed under .yarn/releases, pointed at the registry npm is configured with (read at run
-#     time, never written into a file).
+#   - Yarn: the release package.json's packageManager pins, fetched from the npm registry into .tools/ and pointed
+#     at the registry npm is configured with (read at run time, never written into a file).
 
 FLEETDECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FLEETDECK_TOOLS="$FLEETDECK_ROOT/.tools"
@@ -43,18 +43,28 @@ ensure_node() {
 }
 
 ensure_yarn() {
-  local registry
+  local registry version dir
   registry="$(cd "$FLEETDECK_ROOT" && npm config get registry --no-workspaces 2>/dev/null)"
   [ -n "$registry" ] || die "npm has no registry configured"
   export YARN_NPM_REGISTRY_SERVER="$registry"
   export YARN_ENABLE_TELEMETRY=0
   export YARN_ENABLE_GLOBAL_CACHE=1
-  local release
-  release="$(ls "$FLEETDECK_ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
-  [ -n "$release" ] || die "no Yarn release under .yarn/releases"
+  # The Yarn release is pinned by package.json's packageManager and fetched from the registry rather than
+  # committed: the release file itself names the public registry's host, which no tracked file may do.
+  version="$(node -p 'require(process.argv[1]).packageManager.replace(/^yarn@/, "")' "$FLEETDECK_ROOT/package.json")"
+  dir="$FLEETDECK_TOOLS/yarn-$version"
+  if [ ! -f "$dir/bin/yarn.js" ]; then
+    log "fetching Yarn $version (@yarnpkg/cli-dist) from the npm registry"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "@yarnpkg/cli-dist@$version" >/dev/null) || die "npm pack @yarnpkg/cli-dist@$version failed"
+    mkdir -p "$tmp/x" && tar -xzf "$tmp"/yarnpkg-cli-dist-*.tgz -C "$tmp/x"
+    rm -rf "$dir" && mkdir -p "$FLEETDECK_TOOLS" && mv "$tmp/x/package" "$dir"
+    rm -rf "$tmp"
+  fi
   # A `yarn` on PATH for child processes too (backstage-cli and Playwright's web servers call it).
   mkdir -p "$FLEETDECK_TOOLS/bin"
-  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$release" >"$FLEETDECK_TOOLS/bin/yarn"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$dir/bin/yarn.js" >"$FLEETDECK_TOOLS/bin/yarn"
   chmod +x "$FLEETDECK_TOOLS/bin/yarn"
   export PATH="$FLEETDECK_TOOLS/bin:$PATH"
 }
