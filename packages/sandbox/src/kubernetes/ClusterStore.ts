@@ -54,7 +54,14 @@ export class ClusterStore {
   private readonly watchers = new Set<StoreWatcher>();
   private readonly listeners = new Set<(e: StoreEvent) => void>();
 
+  private admission?: (t: ResourceType, obj: KubeObject) => KubeObject;
+
   constructor(private readonly historyLimit = 5000) {}
+
+  /** A mutating admission step run on every create (the sandbox's stand-in for admission webhooks). */
+  setAdmission(fn: ((t: ResourceType, obj: KubeObject) => KubeObject) | undefined): void {
+    this.admission = fn;
+  }
 
   get currentRevision(): number {
     return this.revision;
@@ -145,7 +152,7 @@ export class ClusterStore {
     obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (obj.spec !== undefined) obj.metadata.generation = 1;
     delete obj.metadata.deletionTimestamp;
-    return this.commit('ADDED', t, key, obj);
+    return this.commit('ADDED', t, key, this.admission ? this.admission(t, obj) : obj);
   }
 
   /**
