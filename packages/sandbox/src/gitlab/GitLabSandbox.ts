@@ -1,0 +1,335 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ApiError,
+  ApiResponse,
+  readBody,
+  searchParams,
+  UNAUTHORIZED,
+  UNKNOWN_ROUTE,
+} from './http';
+import type { MergeRequestState } from './MergeRequestTracker';
+import { NewProject, Project, ProjectDirectory } from './ProjectDirectory';
+import { RouteTable } from './RouteTable';
+import { addBranchRoutes } from './routes/branchRoutes';
+import { addCommitRoutes } from './routes/commitRoutes';
+import { RouteContext } from './routes/context';
+import { addFileRoutes } from './routes/fileRoutes';
+import { addMergeRequestRoutes } from './routes/mergeRequestRoutes';
+import { addProjectRoutes } from './routes/projectRoutes';
+import { Fault, TrafficConditions } from './TrafficConditions';
+import { botUser, SandboxUser } from './users';
+
+export interface GitLabSandboxOptions {
+  /** 0 (a free port) when left out */
+  port?: number;
+  /** the API token; a random one when left out */
+  token?: string;
+  /** added before every answer */
+  latencyMs?: number;
+}
+
+export interface MergeRequestSummary {
+  iid: number;
+  projectPath: string;
+  title: string;
+  sourceBranch: string;
+  targetBranch: string;
+  state: MergeRequestState;
+  approvedBy: string[];
+  description: string;
+}
+
+export interface MergedEvent {
+  projectPath: string;
+  iid: number;
+  targetBranch: string;
+  changedFiles: string[];
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** the decoded path, without the query string */
+  path: string;
+  status: number;
+}
+
+const API_PREFIX = '/api/v4/';
+// keeps a long-running sandbox (`yarn start`) from growing without bound
+const REQUEST_LOG_LIMIT = 10_000;
+
+/**
+ * GitLab's REST API v4 on loopback, for the real `@gitbeaker/rest` client: projects,
+ * repository files, tree, branches, commits, merge requests with approvals and merges, with
+ * GitLab's pagination, rate-limit headers and errors, and faults and latency on request.
+ */
+export class GitLabSandbox {
+  static async start(
+    options: GitLabSandboxOptions = {},
+  ): Promise<GitLabSandbox> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    return new GitLabSandbox(server, `http://127.0.0.1:${port}`, options);
+  }
+
+  /** The API lives under `${url}/api/v4`. */
+  readonly url: string;
+  /** Accepted as `PRIVATE-TOKEN: <token>` and as `Authorization: Bearer <token>`. */
+  readonly token: string;
+
+  readonly #server: Server;
+  readonly #user: SandboxUser;
+  readonly #projects: ProjectDirectory;
+  readonly #routes = new RouteTable();
+  readonly #traffic: TrafficConditions;
+  readonly #log: RequestLogEntry[] = [];
+  readonly #mergeListeners = new Set<(event: MergedEvent) => void>();
+  // ends the latency waits of requests still in flight when the sandbox stops
+  readonly #stopping = new AbortController();
+
+  private constructor(
+    server: Server,
+    url: string,
+    options: GitLabSandboxOptions,
+  ) {
+    this.#server = server;
+    this.url = url;
+    this.token = options.token ?? `glpat-${randomBytes(15).toString('hex')}`;
+    this.#user = botUser(url);
+    this.#projects = new ProjectDirectory(url);
+    this.#traffic = new TrafficConditions(options.latencyMs);
+
+    const context: RouteContext = {
+      projects: this.#projects,
+      baseUrl: url,
+      announceMerge: event =>
+        this.#mergeListeners.forEach(listener => listener(event)),
+    };
+    addProjectRoutes(this.#routes, context);
+    addFileRoutes(this.#routes, context);
+    addBranchRoutes(this.#routes, context);
+    addCommitRoutes(this.#routes, context);
+    addMergeRequestRoutes(this.#routes, context);
+
+    server.on('request', (request, response) => {
+      void this.#handle(request, response);
+    });
+  }
+
+  createProject(project: NewProject): {
+    id: number;
+    pathWithNamespace: string;
+    webUrl: string;
+  } {
+    const { id, pathWithNamespace, webUrl } = this.#projects.create(project);
+    return { id, pathWithNamespace, webUrl };
+  }
+
+  /** A file's content at `ref` (the default branch when left out); undefined when absent. */
+  readFile(
+    projectPath: string,
+    filePath: string,
+    ref?: string,
+  ): string | undefined {
+    const { repository } = this.#project(projectPath);
+    return repository.readFile(ref ?? repository.defaultBranch, filePath);
+  }
+
+  /**
+   * Commits as someone outside the API would push: `null` deletes a file. Creates the branch
+   * from the default branch when it does not exist. Returns the new commit's id.
+   */
+  pushFiles(
+    projectPath: string,
+    push: {
+      branch: string;
+      files: Record<string, string | null>;
+      message?: string;
+    },
+  ): string {
+    const { repository } = this.#project(projectPath);
+    const exists = repository.branchHead(push.branch) !== undefined;
+    const head = repository.branchHead(
+      exists ? push.branch : repository.defaultBranch,
+    )!;
+    const commit = repository.commitActions({
+      branch: push.branch,
+      startBranch: exists ? undefined : repository.defaultBranch,
+      message: push.message ?? `Update ${Object.keys(push.files).join(', ')}`,
+      author: { name: 'Sandbox Pusher', email: 'pusher@fleetdeck.invalid' },
+      actions: Object.entries(push.files).map(([filePath, content]) => {
+        if (content === null) return { action: 'delete', filePath };
+        return {
+          action: head.files.has(filePath) ? 'update' : 'create',
+          filePath,
+          content,
+        };
+      }),
+    });
+    return commit.id;
+  }
+
+  listMergeRequests(projectPath?: string): MergeRequestSummary[] {
+    const projects = projectPath
+      ? [this.#project(projectPath)]
+      : this.#projects.all();
+    return projects.flatMap(project =>
+      project.mergeRequests.all().map(mr => ({
+        iid: mr.iid,
+        projectPath: project.pathWithNamespace,
+        title: mr.title,
+        sourceBranch: mr.sourceBranch,
+        targetBranch: mr.targetBranch,
+        state: mr.state,
+        approvedBy: mr.approvedBy.map(user => user.username),
+        description: mr.description,
+      })),
+    );
+  }
+
+  /** Listeners run when a merge request is merged, before the API answers (a listener that
+   * throws turns the answer into a 500 after the merge); returns an unsubscribe function. */
+  onMerge(listener: (event: MergedEvent) => void): () => void {
+    this.#mergeListeners.add(listener);
+    return () => {
+      this.#mergeListeners.delete(listener);
+    };
+  }
+
+  /** The next `times` requests whose decoded path matches `pathPattern` (all when left out) fail. */
+  injectFaults(fault: Fault): void {
+    this.#traffic.inject(fault);
+  }
+
+  setLatency(ms: number): void {
+    this.#traffic.latencyMs = ms;
+  }
+
+  requestLog(): RequestLogEntry[] {
+    return this.#log.map(entry => ({ ...entry }));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#server.listening) return;
+    this.#stopping.abort();
+    await new Promise<void>((resolve, reject) => {
+      this.#server.close(error => (error ? reject(error) : resolve()));
+      this.#server.closeAllConnections();
+    });
+  }
+
+  #project(projectPath: string): Project {
+    const project = this.#projects.find(projectPath);
+    if (!project)
+      throw new Error(`No project ${projectPath} in the GitLab sandbox`);
+    return project;
+  }
+
+  async #handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const url = new URL(request.url ?? '/', this.url);
+    const method = request.method ?? 'GET';
+    const path = decodeOrKeep(url.pathname);
+    let answer: ApiResponse;
+    try {
+      if (this.#traffic.latencyMs > 0) {
+        await sleep(this.#traffic.latencyMs, undefined, {
+          signal: this.#stopping.signal,
+        });
+      }
+      answer =
+        this.#traffic.takeFault(path) ??
+        (await this.#route(request, method, url));
+    } catch (error) {
+      if (this.#stopping.signal.aborted) return;
+      answer =
+        error instanceof ApiError
+          ? { status: error.status, body: error.body }
+          : { status: 500, body: { message: '500 Internal Server Error' } };
+    }
+    this.#send(response, answer);
+    this.#log.push({ method, path, status: answer.status });
+    if (this.#log.length > REQUEST_LOG_LIMIT) this.#log.shift();
+  }
+
+  // GitLab matches the route first, so an unknown route is a 404 even without a token
+  async #route(
+    request: IncomingMessage,
+    method: string,
+    url: URL,
+  ): Promise<ApiResponse> {
+    if (!url.pathname.startsWith(API_PREFIX)) throw UNKNOWN_ROUTE;
+    const segments = url.pathname.slice(API_PREFIX.length).split('/');
+    let decoded: string[];
+    try {
+      decoded = segments.map(segment => decodeURIComponent(segment));
+    } catch {
+      throw UNKNOWN_ROUTE;
+    }
+    // a HEAD is a GET whose body Node leaves out
+    const route = this.#routes.match(
+      method === 'HEAD' ? 'GET' : method,
+      decoded,
+    );
+    if (!route) throw UNKNOWN_ROUTE;
+    const user = this.#authenticate(request, url);
+    const params = { ...searchParams(url), ...(await readBody(request)) };
+    return route.handler({ url, pathParams: route.pathParams, params, user });
+  }
+
+  #authenticate(request: IncomingMessage, url: URL): SandboxUser {
+    const privateToken = request.headers['private-token'];
+    const bearer = /^Bearer\s+(.+)$/i.exec(
+      request.headers.authorization ?? '',
+    )?.[1];
+    const given =
+      (Array.isArray(privateToken) ? privateToken[0] : privateToken) ??
+      bearer ??
+      url.searchParams.get('private_token') ??
+      url.searchParams.get('access_token');
+    if (given !== this.token) throw UNAUTHORIZED;
+    return this.#user;
+  }
+
+  #send(response: ServerResponse, answer: ApiResponse): void {
+    if (response.destroyed) return;
+    const headers: Record<string, string> = {
+      ...this.#traffic.observe(),
+      ...answer.headers,
+    };
+    let payload: string | undefined;
+    if (answer.text !== undefined) {
+      headers['content-type'] = 'text/plain; charset=utf-8';
+      payload = answer.text;
+    } else if (answer.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(answer.body);
+    }
+    response.writeHead(answer.status, headers);
+    response.end(payload);
+  }
+}
+
+function decodeOrKeep(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
