@@ -46,8 +46,9 @@ run_e2e() {
   export FLEETDECK_E2E_URL="http://localhost:$FLEETDECK_E2E_PORT"
   local backend_log="$FLEETDECK_ROOT/e2e-artifacts/backend.log"
   mkdir -p "$FLEETDECK_ROOT/e2e-artifacts/screenshots"
+  start_sandbox "$FLEETDECK_ROOT/e2e-artifacts/sandbox" "$FLEETDECK_ROOT/e2e-artifacts/sandbox.log"
   start_background "$backend_log" yarn workspace backend start \
-    --config ../../app-config.yaml --config ../../app-config.e2e.yaml
+    --config ../../app-config.yaml --config "$FLEETDECK_SANDBOX_CONFIG" --config ../../app-config.e2e.yaml
   wait_for_http "$FLEETDECK_E2E_URL/.backstage/health/v1/readiness" 180 "the portal backend" "$backend_log"
   FLEETDECK_SCREENSHOTS_DIR="$FLEETDECK_ROOT/e2e-artifacts/screenshots" yarn playwright test
   stop_background

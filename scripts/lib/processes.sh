@@ -37,3 +37,21 @@ wait_for_http() {
     sleep 1
   done
 }
+
+# start_sandbox <out dir> <log file>: starts the sandbox fleet (default scenario) in the background and waits for
+# the app-config it writes. Exports FLEETDECK_SANDBOX_CONFIG.
+start_sandbox() {
+  local out="$1" logfile="$2"
+  export FLEETDECK_SANDBOX_CONFIG="$out/app-config.sandbox.yaml"
+  rm -f "$FLEETDECK_SANDBOX_CONFIG"
+  start_background "$logfile" yarn sandbox start --out "$out"
+  local deadline=$((SECONDS + 120))
+  until [ -f "$FLEETDECK_SANDBOX_CONFIG" ]; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "${FLEETDECK_PIDS[-1]}" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2
+      die "the sandbox fleet did not start (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  log "sandbox fleet up: $(head -n 1 "$logfile")"
+}

@@ -212,9 +212,9 @@ export class ClusterStore {
     const key = objectKey(t.namespaced ? namespace : undefined, name);
     const current = this.bucket(t).get(key);
     if (!current) throw notFound(t.plural, name, t.group);
-    const gone = structuredClone(current);
-    gone.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return this.commit('DELETED', t, key, gone);
+    const removed = structuredClone(current);
+    removed.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.commit('DELETED', t, key, removed);
   }
 
   private commit(type: WatchEventType, t: ResourceType, key: string, obj: KubeObject): KubeObject {

@@ -367,10 +367,11 @@ export class KubernetesApiServer {
       if (!res.writableEnded) res.write(`${JSON.stringify(obj)}\n`);
     };
     let stop: (() => void) | undefined;
+    const timers: { bookmark?: NodeJS.Timeout; timeout?: NodeJS.Timeout } = {};
     const finish = () => {
       stop?.();
-      clearInterval(bookmarkTimer);
-      clearTimeout(timeoutTimer);
+      clearInterval(timers.bookmark);
+      clearTimeout(timers.timeout);
       this.openWatches.delete(res);
       if (!res.writableEnded) res.end();
     };
@@ -399,7 +400,7 @@ export class KubernetesApiServer {
       }
       throw error;
     }
-    const bookmarkTimer = setInterval(() => {
+    timers.bookmark = setInterval(() => {
       if (bookmarks) {
         write({
           type: 'BOOKMARK',
@@ -407,7 +408,7 @@ export class KubernetesApiServer {
         });
       }
     }, this.options.bookmarkIntervalMs ?? 5_000);
-    const timeoutTimer = setTimeout(finish, Math.max(0, timeoutSeconds) * 1000);
+    timers.timeout = setTimeout(finish, Math.max(0, timeoutSeconds) * 1000);
     req.on('close', finish);
   }
 }
