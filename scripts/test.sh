@@ -37,7 +37,11 @@ if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
 fi
 # With CI=true, TestDatabases treats PostgreSQL as required: it uses the connection string above, and without one
 # it fails (there is no Docker to fall back to) rather than skipping.
+# Live (not zombie) redis-server processes: the tests must leave none behind.
+live_redis() { ps -eo stat=,comm= | awk '$2 == "redis-server" && $1 !~ /^Z/' | wc -l; }
+redis_before="$(live_redis)"
 step "unit + database tests (jest)" env CI=true yarn test --maxWorkers=2
+[ "$(live_redis)" -le "$redis_before" ] || die "the tests left redis-server processes running: $(pgrep -a redis-server)"
 
 run_e2e() {
   yarn workspace app build >/tmp/fleetdeck-app-build.log 2>&1 || { tail -n 40 /tmp/fleetdeck-app-build.log; die "app build failed"; }

@@ -98,3 +98,39 @@ test('the Kubernetes tab renders for a component', async ({ page }) => {
     });
   }
 });
+
+test('the Kubernetes backend returns sandbox pods through its own route', async ({ request }) => {
+  const signIn = await request.get('/api/auth/development/refresh?env=development', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest', 'x-fleetdeck-user': 'ben' },
+  });
+  expect(signIn.ok()).toBe(true);
+  const token = (await signIn.json()).backstageIdentity.token;
+  const entity = await (
+    await request.get('/api/catalog/entities/by-name/component/default/cart', {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+  ).json();
+  const res = await request.post('/api/kubernetes/services/cart', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { entity },
+  });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.items).toHaveLength(8);
+  for (const item of body.items) {
+    expect(item.errors).toEqual([]);
+    const pods = item.resources.find((r: { type: string }) => r.type === 'pods').resources;
+    expect(pods).toHaveLength(2);
+  }
+});
+
+test('the Kubernetes tab shows a sandbox workload on every cluster', async ({ page }) => {
+  await signInAs(page, 'ben');
+  await page.goto('/catalog/default/component/cart/kubernetes');
+  for (const cluster of ['test-1', 'dev-eu-1', 'staging-eu-1', 'prod-ap-1']) {
+    await expect(page.getByText(cluster, { exact: true }).first()).toBeVisible();
+  }
+  if (screenshots) {
+    await page.screenshot({ path: `${screenshots}/kubernetes-tab-cart.png`, fullPage: true });
+  }
+});

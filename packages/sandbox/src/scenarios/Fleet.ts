@@ -91,7 +91,7 @@ export class Fleet {
       for (const [name, size, rate] of [['test-1', 4, 6], ['prod-eu-1', 6, 20]] as const) {
         const info = clusters.find(c => c.cluster.name === name)!;
         info.cluster.ensureNamespace('sessions', { 'istio-injection': 'enabled' });
-        const provisioner = new WarmPoolProvisioner(info.cluster, { namespace: 'sessions', size, arrivalsPerMinute: rate, sessionDuration: { kind: 'lognormal', medianMs: 40_000, sigma: 0.5 } });
+        const provisioner = new WarmPoolProvisioner(info.cluster, { namespace: 'sessions', size, arrivalsPerMinute: rate, kubernetesId: 'session-provisioner', sessionDuration: { kind: 'lognormal', medianMs: 40_000, sigma: 0.5 } });
         provisioner.start();
         pools.push({ cluster: name, provisioner });
         for (const w of sessionWorkloads(`${name}/sessions/warm`, SENTINEL_GROUP)) {

@@ -22,6 +22,8 @@ export interface WarmPoolOptions {
   sessionDuration?: Distribution;
   replenishIntervalMs?: number;
   image?: string;
+  /** `backstage.io/kubernetes-id` put on the provisioner and its pods, so an entity's Kubernetes tab shows them. */
+  kubernetesId?: string;
   random?: () => number;
 }
 
@@ -79,14 +81,14 @@ export class WarmPoolProvisioner {
       kind: 'Deployment',
       metadata: {
         name: 'session-provisioner',
-        labels: { app: 'session-provisioner' },
+        labels: { app: 'session-provisioner', ...this.entityLabel() },
         annotations: { [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${this.size}` },
       },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'session-provisioner' } },
         template: {
-          metadata: { labels: { app: 'session-provisioner' } },
+          metadata: { labels: { app: 'session-provisioner', ...this.entityLabel() } },
           spec: { containers: [{ name: 'provisioner', image: 'session-provisioner:1.4.0', env: [{ name: 'WARM_POOL_SIZE', value: String(this.size) }] }] },
         },
       },
@@ -116,6 +118,10 @@ export class WarmPoolProvisioner {
       ...d,
       metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${size}` } },
     }));
+  }
+
+  private entityLabel(): Record<string, string> {
+    return this.options.kubernetesId ? { 'backstage.io/kubernetes-id': this.options.kubernetesId } : {};
   }
 
   private scheduleArrival() {
@@ -173,7 +179,7 @@ export class WarmPoolProvisioner {
   }
 
   private createJob(labels: Record<string, string>): KubeObject {
-    const podLabels = { app: 'websocket-server', pool: this.pool, ...labels };
+    const podLabels = { app: 'websocket-server', pool: this.pool, ...this.entityLabel(), ...labels };
     return this.cluster.store.create(JOB, this.namespace, {
       apiVersion: 'batch/v1',
       kind: 'Job',
