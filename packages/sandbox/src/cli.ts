@@ -1,7 +1,7 @@
 /*
  * fleetdeck-sandbox: starts a sandbox fleet on loopback and writes the app-config that points the portal at it.
  *
- *   fleetdeck-sandbox start [--scenario default] [--out <dir>] [--no-sentinel]
+ *   fleetdeck-sandbox start [--scenario default|scale] [--out <dir>] [--no-sentinel]
  *
  * It runs until interrupted (Ctrl-C / SIGTERM), then stops every server and process it started.
  */
@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { Fleet } from './scenarios/Fleet';
+import { Fleet, kubernetesConfig } from './scenarios/Fleet';
+import { startScaleFleet } from './scenarios/scale';
 
 /** The repository root: the nearest folder up from here with a backstage.json. */
 function findRoot(from: string): string {
@@ -37,24 +38,13 @@ function parseArgs(argv: string[]) {
   return { command, flags };
 }
 
-async function start(flags: Record<string, string | boolean>) {
-  const scenario = String(flags.scenario ?? 'default');
-  if (scenario !== 'default') {
-    throw new Error(`unknown scenario ${scenario}; known: default`);
-  }
-  const out = path.resolve(String(flags.out ?? path.join(ROOT, '.data/sandbox')));
-  const configFile = path.join(out, 'app-config.sandbox.yaml');
-  await mkdir(out, { recursive: true });
-  await rm(configFile, { force: true });
-
-  const started = Date.now();
-  const fleet = await Fleet.startDefault({ sentinel: flags.sentinel !== false });
+/** Stops what was started on Ctrl-C, SIGTERM or a crash, then exits. */
+function onShutdown(stop: () => Promise<void>) {
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await rm(configFile, { force: true });
-    await fleet.stop();
+    await stop().catch(error => console.error(error));
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -63,7 +53,34 @@ async function start(flags: Record<string, string | boolean>) {
     console.error(error);
     void shutdown(1);
   });
+}
 
+async function start(flags: Record<string, string | boolean>) {
+  const scenario = String(flags.scenario ?? 'default');
+  if (scenario !== 'default' && scenario !== 'scale') {
+    throw new Error(`unknown scenario ${scenario}; known: default, scale`);
+  }
+  const out = path.resolve(String(flags.out ?? path.join(ROOT, '.data/sandbox')));
+  const configFile = path.join(out, 'app-config.sandbox.yaml');
+  await mkdir(out, { recursive: true });
+  await rm(configFile, { force: true });
+
+  const started = Date.now();
+  if (scenario === 'scale') {
+    const clusters = await startScaleFleet();
+    onShutdown(async () => {
+      await rm(configFile, { force: true });
+      await Promise.all(clusters.map(c => c.stop()));
+    });
+    await writeFile(configFile, `# Written by fleetdeck-sandbox (scenario scale); removed when it stops.\n${stringify({ kubernetes: kubernetesConfig(clusters) })}`, { mode: 0o600 });
+    console.log(`sandbox scenario "scale" up in ${Date.now() - started} ms: ${clusters.length} clusters\n  app-config: ${configFile}`);
+    return;
+  }
+  const fleet = await Fleet.startDefault({ sentinel: flags.sentinel !== false });
+  onShutdown(async () => {
+    await rm(configFile, { force: true });
+    await fleet.stop();
+  });
   const catalogFile = path.join(out, 'catalog-sandbox.yaml');
   await writeFile(catalogFile, fleet.catalogYaml());
   const config = fleet.appConfig({ catalogFile, rootCatalogFile: path.join(ROOT, 'catalog-info.yaml') });
@@ -85,7 +102,7 @@ async function main() {
   const { command, flags } = parseArgs(process.argv.slice(2));
   if (command === 'start') return start(flags);
   if (command === 'help' || flags.help) {
-    console.log('usage: fleetdeck-sandbox start [--scenario default] [--out <dir>] [--no-sentinel]');
+    console.log('usage: fleetdeck-sandbox start [--scenario default|scale] [--out <dir>] [--no-sentinel]');
     return undefined;
   }
   throw new Error(`unknown command ${command} (try: start)`);

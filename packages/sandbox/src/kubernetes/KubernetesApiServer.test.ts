@@ -162,6 +162,19 @@ describe('KubernetesApiServer with @kubernetes/client-node', () => {
     expect(await res.json()).toMatchObject({ gitVersion: expect.stringMatching(/^v1\./) });
   });
 
+  it('injects errors and outages per cluster on request', async () => {
+    const { core, server } = cluster;
+    server.faults.errorRate = 1;
+    await expect(core.listNamespacedPod({ namespace: 'default' })).rejects.toMatchObject({ code: 500 });
+    const res = await fetch(`${server.baseUrl}/api/v1/namespaces`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'InternalError', code: 500 });
+    server.faults.errorRate = 0;
+    server.faults.available = false;
+    expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(503);
+    server.faults.available = true;
+    await expect(core.listNamespacedPod({ namespace: 'default' })).resolves.toMatchObject({ items: [] });
+  });
+
   it('serves discovery for the core group, apps, batch and Flux helm-controller', async () => {
     const { kc, server } = cluster;
     const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();

@@ -8,6 +8,27 @@ import { SentinelTopology } from '../redis';
 import { WarmPoolProvisioner } from '../warmPool/WarmPoolProvisioner';
 import { deployWorkload, SHOP_WORKLOADS, sessionWorkloads, Workload } from './workloads';
 
+/** `kubernetes:` config (as `@backstage/plugin-kubernetes-backend` reads it) for sandbox clusters. */
+export function kubernetesConfig(clusters: SandboxCluster[]) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          // The sandbox speaks plain HTTP on loopback; @kubernetes/client-node only allows that with this flag.
+          skipTLSVerify: true,
+          skipMetricsLookup: true,
+        })),
+      },
+    ],
+  };
+}
+
 /** Batches in rollout order, with their clusters (GUARD's order: test → dev → staging → prod). */
 export const DEFAULT_BATCHES: Array<{ batch: string; environment: string; clusters: Array<{ name: string; region: string }> }> = [
   { batch: 'test', environment: 'test', clusters: [{ name: 'test-1', region: 'eu-west-1' }] },
@@ -149,22 +170,7 @@ export class Fleet {
   appConfig(options: { catalogFile: string; rootCatalogFile: string }): object {
     const gitlabHost = this.gitlab.url.replace(/^http:\/\//, '');
     return {
-      kubernetes: {
-        serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: this.clusters.map(c => ({
-              name: c.cluster.name,
-              url: c.cluster.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: c.cluster.token,
-              skipTLSVerify: true,
-              skipMetricsLookup: true,
-            })),
-          },
-        ],
-      },
+      kubernetes: kubernetesConfig(this.clusters.map(c => c.cluster)),
       integrations: {
         gitlab: [{ host: gitlabHost, apiBaseUrl: `${this.gitlab.url}/api/v4`, baseUrl: this.gitlab.url, token: this.gitlab.token }],
       },
