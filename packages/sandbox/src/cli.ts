@@ -17,7 +17,8 @@ function findRoot(from: string): string {
   let dir = from;
   while (!existsSync(path.join(dir, 'backstage.json'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`not inside the Fleetdeck repository: ${from}`);
+    if (parent === dir)
+      throw new Error(`not inside the Fleetdeck repository: ${from}`);
     dir = parent;
   }
   return dir;
@@ -33,7 +34,10 @@ function parseArgs(argv: string[]) {
     if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
     const [key, inline] = arg.slice(2).split('=', 2);
     if (key.startsWith('no-')) flags[key.slice(3)] = false;
-    else flags[key] = inline ?? (rest[i + 1] && !rest[i + 1].startsWith('--') ? rest[++i] : true);
+    else
+      flags[key] =
+        inline ??
+        (rest[i + 1] && !rest[i + 1].startsWith('--') ? rest[++i] : true);
   }
   return { command, flags };
 }
@@ -60,7 +64,9 @@ async function start(flags: Record<string, string | boolean>) {
   if (scenario !== 'default' && scenario !== 'scale') {
     throw new Error(`unknown scenario ${scenario}; known: default, scale`);
   }
-  const out = path.resolve(String(flags.out ?? path.join(ROOT, '.data/sandbox')));
+  const out = path.resolve(
+    String(flags.out ?? path.join(ROOT, '.data/sandbox')),
+  );
   const configFile = path.join(out, 'app-config.sandbox.yaml');
   await mkdir(out, { recursive: true });
   await rm(configFile, { force: true });
@@ -72,27 +78,63 @@ async function start(flags: Record<string, string | boolean>) {
       await rm(configFile, { force: true });
       await Promise.all(clusters.map(c => c.stop()));
     });
-    await writeFile(configFile, `# Written by fleetdeck-sandbox (scenario scale); removed when it stops.\n${stringify({ kubernetes: kubernetesConfig(clusters) })}`, { mode: 0o600 });
-    console.log(`sandbox scenario "scale" up in ${Date.now() - started} ms: ${clusters.length} clusters\n  app-config: ${configFile}`);
+    await writeFile(
+      configFile,
+      `# Written by fleetdeck-sandbox (scenario scale); removed when it stops.\n${stringify(
+        { kubernetes: kubernetesConfig(clusters) },
+      )}`,
+      { mode: 0o600 },
+    );
+    console.log(
+      `sandbox scenario "scale" up in ${Date.now() - started} ms: ${
+        clusters.length
+      } clusters\n  app-config: ${configFile}`,
+    );
     return;
   }
-  const fleet = await Fleet.startDefault({ sentinel: flags.sentinel !== false });
+  const fleet = await Fleet.startDefault({
+    sentinel: flags.sentinel !== false,
+  });
   onShutdown(async () => {
     await rm(configFile, { force: true });
     await fleet.stop();
   });
   const catalogFile = path.join(out, 'catalog-sandbox.yaml');
   await writeFile(catalogFile, fleet.catalogYaml());
-  const config = fleet.appConfig({ catalogFile, rootCatalogFile: path.join(ROOT, 'catalog-info.yaml') });
-  await writeFile(configFile, `# Written by fleetdeck-sandbox (scenario ${scenario}); removed when it stops.\n${stringify(config)}`, { mode: 0o600 });
+  const config = fleet.appConfig({
+    catalogFile,
+    rootCatalogFile: path.join(ROOT, 'catalog-info.yaml'),
+  });
+  await writeFile(
+    configFile,
+    `# Written by fleetdeck-sandbox (scenario ${scenario}); removed when it stops.\n${stringify(
+      config,
+    )}`,
+    { mode: 0o600 },
+  );
 
   const lines = [
     `sandbox scenario "${scenario}" up in ${Date.now() - started} ms`,
-    ...fleet.clusters.map(c => `  cluster ${c.cluster.name.padEnd(13)} batch ${c.batch.padEnd(12)} ${c.cluster.url}  istio ${c.cluster.istioVersion()}`),
+    ...fleet.clusters.map(
+      c =>
+        `  cluster ${c.cluster.name.padEnd(13)} batch ${c.batch.padEnd(12)} ${
+          c.cluster.url
+        }  istio ${c.cluster.istioVersion()}`,
+    ),
     `  gitlab   ${fleet.gitlab.url}/api/v4`,
     `  metrics  ${fleet.metrics.url}`,
-    ...(fleet.sentinel ? [`  sentinel ${fleet.sentinel.sentinelAddresses().map(s => `${s.host}:${s.port}`).join(', ')} (master ${fleet.sentinel.masterName})`] : []),
-    ...fleet.pools.map(p => `  warm pool ${p.cluster}/${p.provisioner.namespace}/${p.provisioner.poolName}`),
+    ...(fleet.sentinel
+      ? [
+          `  sentinel ${fleet.sentinel
+            .sentinelAddresses()
+            .map(s => `${s.host}:${s.port}`)
+            .join(', ')} (master ${fleet.sentinel.masterName})`,
+        ]
+      : []),
+    ...fleet.pools.map(
+      p =>
+        `  warm pool ${p.cluster}/${p.provisioner.namespace}/${p.provisioner.poolName}`,
+    ),
     `  app-config: ${configFile}`,
   ];
   console.log(lines.join('\n'));
@@ -102,13 +144,17 @@ async function main() {
   const { command, flags } = parseArgs(process.argv.slice(2));
   if (command === 'start') return start(flags);
   if (command === 'help' || flags.help) {
-    console.log('usage: fleetdeck-sandbox start [--scenario default|scale] [--out <dir>] [--no-sentinel]');
+    console.log(
+      'usage: fleetdeck-sandbox start [--scenario default|scale] [--out <dir>] [--no-sentinel]',
+    );
     return undefined;
   }
   throw new Error(`unknown command ${command} (try: start)`);
 }
 
 main().catch(error => {
-  console.error(`fleetdeck-sandbox: ${error instanceof Error ? error.message : error}`);
+  console.error(
+    `fleetdeck-sandbox: ${error instanceof Error ? error.message : error}`,
+  );
   process.exit(1);
 });

@@ -3,8 +3,23 @@ export * from './gitlab';
 export * from './redis';
 export * from './dynamodb';
 export * from './metrics';
-export { WarmPoolProvisioner, WARM_POOL_TARGET_ANNOTATION } from './warmPool/WarmPoolProvisioner';
-export type { WarmPoolOptions, WarmPoolTruth } from './warmPool/WarmPoolProvisioner';
+export {
+  WarmPoolProvisioner,
+  WARM_POOL_TARGET_ANNOTATION,
+} from './warmPool/WarmPoolProvisioner';
+export type {
+  WarmPoolOptions,
+  WarmPoolTruth,
+} from './warmPool/WarmPoolProvisioner';
 export { GitOpsLoop } from './gitops/GitOpsLoop';
-export { istioReleaseFiles, istioReleasePaths } from './gitops/helmReleaseFiles';
-export { Fleet, DEFAULT_BATCHES, DEFAULT_ISTIO_VERSION } from './scenarios/Fleet';
+export {
+  istioReleaseFiles,
+  istioReleasePaths,
+} from './gitops/helmReleaseFiles';
+export {
+  Fleet,
+  DEFAULT_BATCHES,
+  DEFAULT_ISTIO_VERSION,
+} from './scenarios/Fleet';
+export { eventually } from './testing/eventually';
+export { findFreePorts, listenOnLoopback } from './net';

@@ -1,5 +1,5 @@
+import { listenOnLoopback } from '../net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createRegistryTable } from './registryTable';
 
@@ -38,15 +38,7 @@ export async function startDynalite(
     path: options.path,
     createTableMs: options.createTableMs ?? 100,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { url: endpoint } = await listenOnLoopback(server, options.port);
 
   let client: DynamoDBClient | undefined;
   const sandbox: DynaliteSandbox = {

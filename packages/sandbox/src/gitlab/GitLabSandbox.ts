@@ -1,3 +1,4 @@
+import { listenOnLoopback } from '../net';
 import { randomBytes } from 'node:crypto';
 import {
   createServer,
@@ -5,7 +6,6 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiError,
@@ -75,15 +75,8 @@ export class GitLabSandbox {
     options: GitLabSandboxOptions = {},
   ): Promise<GitLabSandbox> {
     const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    return new GitLabSandbox(server, `http://127.0.0.1:${port}`, options);
+    const { url } = await listenOnLoopback(server, options.port);
+    return new GitLabSandbox(server, url, options);
   }
 
   /** The API lives under `${url}/api/v4`. */

@@ -29,7 +29,9 @@ export class GitOpsLoop {
   start(): void {
     this.unsubscribe = this.gitlab.onMerge(event => {
       for (const b of this.bindings) {
-        const touched = Object.values(b.paths).some(p => event.changedFiles.includes(p));
+        const touched = Object.values(b.paths).some(p =>
+          event.changedFiles.includes(p),
+        );
         if (b.projectPath === event.projectPath && touched) {
           try {
             this.reconcile(b);
@@ -57,6 +59,9 @@ export class GitOpsLoop {
     const version = String(parse(text)?.spec?.chart?.spec?.version ?? '');
     if (!version || version === b.cluster.istioVersion()) return;
     const fail = this.failing.delete(b.cluster.name);
-    b.cluster.rolloutIstio(version, { delayMs: this.options.delayMs ?? 2_000, fail });
+    b.cluster.rolloutIstio(version, {
+      delayMs: this.options.delayMs ?? 2_000,
+      fail,
+    });
   }
 }

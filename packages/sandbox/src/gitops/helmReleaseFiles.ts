@@ -13,9 +13,19 @@ export function istioReleasePaths(cluster: string): IstioReleasePaths {
   };
 }
 
-function helmRelease(options: { cluster: string; name: string; chart: string; version: string; comment: string; dependsOn?: string; values: string }): string {
+function helmRelease(options: {
+  cluster: string;
+  name: string;
+  chart: string;
+  version: string;
+  comment: string;
+  dependsOn?: string;
+  values: string;
+}): string {
   return `# ${options.comment}
-# Cluster: ${options.cluster}. Managed by Flux; Fleetdeck upgrade waves change only spec.chart.spec.version.
+# Cluster: ${
+    options.cluster
+  }. Managed by Flux; Fleetdeck upgrade waves change only spec.chart.spec.version.
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -27,12 +37,16 @@ spec:
   chart:
     spec:
       chart: ${options.chart}
-      version: "${options.version}" # keep in step with the other Istio releases of this cluster
+      version: "${
+        options.version
+      }" # keep in step with the other Istio releases of this cluster
       sourceRef:
         kind: HelmRepository
         name: istio
         namespace: flux-system
-${options.dependsOn ? `  dependsOn:\n    - name: ${options.dependsOn}\n` : ''}  install:
+${
+  options.dependsOn ? `  dependsOn:\n    - name: ${options.dependsOn}\n` : ''
+}  install:
     remediation:
       retries: 3
   upgrade:
@@ -45,10 +59,20 @@ ${options.values}
 }
 
 /** The three files, with comments and layout a platform team would write by hand. */
-export function istioReleaseFiles(cluster: string, version: string): Record<string, string> {
+export function istioReleaseFiles(
+  cluster: string,
+  version: string,
+): Record<string, string> {
   const paths = istioReleasePaths(cluster);
   return {
-    [paths.base]: helmRelease({ cluster, name: 'istio-base', chart: 'base', version, comment: 'Istio CRDs and cluster roles', values: '    defaultRevision: default' }),
+    [paths.base]: helmRelease({
+      cluster,
+      name: 'istio-base',
+      chart: 'base',
+      version,
+      comment: 'Istio CRDs and cluster roles',
+      values: '    defaultRevision: default',
+    }),
     [paths.istiod]: helmRelease({
       cluster,
       name: 'istiod',
@@ -56,7 +80,8 @@ export function istioReleaseFiles(cluster: string, version: string): Record<stri
       version,
       comment: 'Istio control plane',
       dependsOn: 'istio-base',
-      values: '    pilot:\n      autoscaleEnabled: true\n      autoscaleMin: 2\n    meshConfig:\n      accessLogFile: /dev/stdout',
+      values:
+        '    pilot:\n      autoscaleEnabled: true\n      autoscaleMin: 2\n    meshConfig:\n      accessLogFile: /dev/stdout',
     }),
     [paths.gateway]: helmRelease({
       cluster,

@@ -1,5 +1,5 @@
+import { listenOnLoopback } from '../net';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ClusterStore, StoreEvent } from './ClusterStore';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
@@ -52,13 +52,11 @@ export class KubernetesApiServer {
   private readonly openWatches = new Set<http.ServerResponse>();
   private url = '';
 
-  static async start(options: KubernetesApiServerOptions): Promise<KubernetesApiServer> {
+  static async start(
+    options: KubernetesApiServerOptions,
+  ): Promise<KubernetesApiServer> {
     const s = new KubernetesApiServer(options);
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
-      s.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+    s.url = (await listenOnLoopback(s.server, options.port)).url;
     return s;
   }
 
@@ -94,7 +92,10 @@ export class KubernetesApiServer {
       res.end();
       return;
     }
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(code, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+    });
     res.end(JSON.stringify(body));
   }
 
@@ -102,7 +103,15 @@ export class KubernetesApiServer {
     if (error instanceof StatusError) {
       this.send(res, error.code, error.toStatus());
     } else {
-      this.send(res, 500, statusObject(500, 'InternalError', `Internal error occurred: ${String(error)}`));
+      this.send(
+        res,
+        500,
+        statusObject(
+          500,
+          'InternalError',
+          `Internal error occurred: ${String(error)}`,
+        ),
+      );
     }
   }
 
@@ -128,7 +137,11 @@ export class KubernetesApiServer {
       return;
     }
     if (this.faults.errorRate > 0 && Math.random() < this.faults.errorRate) {
-      throw new StatusError(500, 'InternalError', 'Internal error occurred: injected by the sandbox');
+      throw new StatusError(
+        500,
+        'InternalError',
+        'Internal error occurred: injected by the sandbox',
+      );
     }
     if (path === '/version') {
       const gitVersion = this.options.gitVersion ?? 'v1.32.3';
@@ -151,7 +164,12 @@ export class KubernetesApiServer {
       this.send(res, 200, {
         kind: 'APIVersions',
         versions: ['v1'],
-        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') }],
+        serverAddressByClientCIDRs: [
+          {
+            clientCIDR: '0.0.0.0/0',
+            serverAddress: this.url.replace('http://', ''),
+          },
+        ],
       });
       return;
     }
@@ -190,7 +208,11 @@ export class KubernetesApiServer {
     let plural: string;
     let name: string | undefined;
     let sub: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3 && !(group === '' && rest.length === 3 && rest[2] === 'status')) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length >= 3 &&
+      !(group === '' && rest.length === 3 && rest[2] === 'status')
+    ) {
       [namespace, plural, name, sub] = [rest[1], rest[2], rest[3], rest[4]];
       if (rest.length > 5) throw UNKNOWN_ROUTE();
     } else {
@@ -200,7 +222,10 @@ export class KubernetesApiServer {
     const type = findType(group, version, plural);
     if (!type) throw UNKNOWN_ROUTE();
     if (namespace && !type.namespaced) throw UNKNOWN_ROUTE();
-    if (sub !== undefined && !(sub === 'status' && type.subresources.includes('status'))) {
+    if (
+      sub !== undefined &&
+      !(sub === 'status' && type.subresources.includes('status'))
+    ) {
       throw UNKNOWN_ROUTE();
     }
     return { type, namespace, name, subresource: sub as 'status' | undefined };
@@ -211,14 +236,24 @@ export class KubernetesApiServer {
     let size = 0;
     for await (const chunk of req) {
       size += chunk.length;
-      if (size > MAX_BODY) throw new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+      if (size > MAX_BODY)
+        throw new StatusError(
+          413,
+          'RequestEntityTooLarge',
+          'Request entity too large: limit is 3145728',
+        );
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
     try {
       return JSON.parse(text);
     } catch {
-      throw badRequest(`the server rejected our request due to an error in our request: invalid JSON: ${text.slice(0, 80)}`);
+      throw badRequest(
+        `the server rejected our request due to an error in our request: invalid JSON: ${text.slice(
+          0,
+          80,
+        )}`,
+      );
     }
   }
 
@@ -228,26 +263,49 @@ export class KubernetesApiServer {
       throw badRequest('the body of the request must be a JSON object');
     }
     if (body.kind && body.kind !== t.kind) {
-      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+      throw badRequest(
+        `the API version in the data (${
+          body.apiVersion
+        }) does not match the expected API version (${apiVersionOf(t)})`,
+      );
     }
     if (body.apiVersion && body.apiVersion !== apiVersionOf(t)) {
-      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+      throw badRequest(
+        `the API version in the data (${
+          body.apiVersion
+        }) does not match the expected API version (${apiVersionOf(t)})`,
+      );
     }
     const bodyNamespace = body.metadata?.namespace;
-    if (t.namespaced && bodyNamespace && route.namespace && bodyNamespace !== route.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      t.namespaced &&
+      bodyNamespace &&
+      route.namespace &&
+      bodyNamespace !== route.namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     return { ...body, metadata: { ...(body.metadata ?? {}) } };
   }
 
-  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, url: URL, route: Route) {
+  private async dispatch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    route: Route,
+  ) {
     const { type: t, namespace, name } = route;
     const store = this.options.store;
     const q = url.searchParams;
     const method = req.method ?? 'GET';
 
     if (!name) {
-      if (method === 'GET' && (q.get('watch') === 'true' || q.get('watch') === '1')) {
+      if (
+        method === 'GET' &&
+        (q.get('watch') === 'true' || q.get('watch') === '1')
+      ) {
         this.watch(req, res, route, q);
         return;
       }
@@ -258,9 +316,15 @@ export class KubernetesApiServer {
       if (method === 'POST') {
         if (route.subresource) throw UNKNOWN_ROUTE();
         const body = this.checkBody(route, await this.readBody(req));
-        const ns = t.namespaced ? namespace ?? body.metadata.namespace : undefined;
+        const ns = t.namespaced
+          ? namespace ?? body.metadata.namespace
+          : undefined;
         if (q.get('dryRun') === 'All') {
-          this.send(res, 201, { ...body, apiVersion: apiVersionOf(t), kind: t.kind });
+          this.send(res, 201, {
+            ...body,
+            apiVersion: apiVersionOf(t),
+            kind: t.kind,
+          });
           return;
         }
         this.send(res, 201, store.create(t, ns, body));
@@ -268,11 +332,22 @@ export class KubernetesApiServer {
       }
       if (method === 'DELETE') {
         const selected = this.selectItems(route, q);
-        const deleted = selected.map(o => store.delete(t, o.metadata.namespace, o.metadata.name));
-        this.send(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(store.currentRevision) }, items: deleted });
+        const deleted = selected.map(o =>
+          store.delete(t, o.metadata.namespace, o.metadata.name),
+        );
+        this.send(res, 200, {
+          kind: t.listKind,
+          apiVersion: apiVersionOf(t),
+          metadata: { resourceVersion: String(store.currentRevision) },
+          items: deleted,
+        });
         return;
       }
-      throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      throw new StatusError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     }
 
     switch (method) {
@@ -281,34 +356,70 @@ export class KubernetesApiServer {
         return;
       case 'PUT': {
         const body = this.checkBody(route, await this.readBody(req));
-        this.send(res, 200, store.replace(t, namespace, name, body, route.subresource));
+        this.send(
+          res,
+          200,
+          store.replace(t, namespace, name, body, route.subresource),
+        );
         return;
       }
       case 'PATCH': {
-        const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const contentType = (req.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim();
         const patch = await this.readBody(req);
         const current = store.get(t, namespace, name);
         let next: KubeObject;
-        if (contentType === 'application/merge-patch+json') next = mergePatch(current, patch);
-        else if (contentType === 'application/strategic-merge-patch+json') next = strategicMergePatch(current, patch);
-        else if (contentType === 'application/json-patch+json') next = jsonPatch(current, patch);
+        if (contentType === 'application/merge-patch+json')
+          next = mergePatch(current, patch);
+        else if (contentType === 'application/strategic-merge-patch+json')
+          next = strategicMergePatch(current, patch);
+        else if (contentType === 'application/json-patch+json')
+          next = jsonPatch(current, patch);
         else {
-          throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+          throw new StatusError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+          );
         }
         // A patch without a resourceVersion applies to the latest object; with one it must match.
-        if (!(patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion)) {
-          next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };
+        if (
+          !(
+            patch &&
+            typeof patch === 'object' &&
+            !Array.isArray(patch) &&
+            patch.metadata?.resourceVersion
+          )
+        ) {
+          next.metadata = {
+            ...next.metadata,
+            resourceVersion: current.metadata.resourceVersion,
+          };
         }
-        this.send(res, 200, store.replace(t, namespace, name, next, route.subresource));
+        this.send(
+          res,
+          200,
+          store.replace(t, namespace, name, next, route.subresource),
+        );
         return;
       }
       case 'DELETE': {
-        if (route.subresource) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (route.subresource)
+          throw new StatusError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         this.send(res, 200, store.delete(t, namespace, name));
         return;
       }
       default:
-        throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        throw new StatusError(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
     }
   }
 
@@ -329,39 +440,67 @@ export class KubernetesApiServer {
     if (cont) {
       let start: string;
       try {
-        start = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')).start;
+        start = JSON.parse(
+          Buffer.from(cont, 'base64url').toString('utf8'),
+        ).start;
         if (typeof start !== 'string') throw new Error('no start');
       } catch {
-        throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+        throw badRequest(
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        );
       }
-      items = items.filter(o => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > start);
+      items = items.filter(
+        o => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > start,
+      );
     }
     const limitParam = q.get('limit');
     const limit = limitParam ? Number(limitParam) : 0;
     if (limitParam && !(Number.isInteger(limit) && limit >= 0)) {
-      throw badRequest(`limit must be a non-negative integer, got ${limitParam}`);
+      throw badRequest(
+        `limit must be a non-negative integer, got ${limitParam}`,
+      );
     }
     const metadata: Record<string, unknown> = { resourceVersion: revision };
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1];
       metadata.continue = Buffer.from(
-        JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(revision), start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
+        JSON.stringify({
+          v: 'meta.k8s.io/v1',
+          rv: Number(revision),
+          start: `${last.metadata.namespace ?? ''}/${last.metadata.name}`,
+        }),
       ).toString('base64url');
       metadata.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
     }
     // List items carry no kind / apiVersion, as with the real API server.
     const bare = items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
-    return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items: bare };
+    return {
+      kind: t.listKind,
+      apiVersion: apiVersionOf(t),
+      metadata,
+      items: bare,
+    };
   }
 
-  private watch(req: http.IncomingMessage, res: http.ServerResponse, route: Route, q: URLSearchParams) {
+  private watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: Route,
+    q: URLSearchParams,
+  ) {
     const t = route.type;
     const labels = parseLabelSelector(q.get('labelSelector'));
     const fields = parseFieldSelector(q.get('fieldSelector'), t.kind);
-    const timeoutSeconds = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : 1800;
+    const timeoutSeconds = q.get('timeoutSeconds')
+      ? Number(q.get('timeoutSeconds'))
+      : 1800;
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     const write = (obj: unknown) => {
       if (!res.writableEnded) res.write(`${JSON.stringify(obj)}\n`);
@@ -380,7 +519,10 @@ export class KubernetesApiServer {
     // the real server.
     const send = (e: StoreEvent) => {
       const now = selected(e.object);
-      const before = e.type === 'MODIFIED' && e.previous ? selected(e.previous) : e.type !== 'ADDED';
+      const before =
+        e.type === 'MODIFIED' && e.previous
+          ? selected(e.previous)
+          : e.type !== 'ADDED';
       let type: string | undefined;
       if (e.type === 'ADDED') type = now ? 'ADDED' : undefined;
       else if (e.type === 'DELETED') type = now ? 'DELETED' : undefined;
@@ -390,7 +532,10 @@ export class KubernetesApiServer {
     };
     this.openWatches.add(res);
     try {
-      stop = this.options.store.watch({ resourceType: t, namespace: route.namespace, send }, q.get('resourceVersion') ?? undefined);
+      stop = this.options.store.watch(
+        { resourceType: t, namespace: route.namespace, send },
+        q.get('resourceVersion') ?? undefined,
+      );
     } catch (error) {
       if (error instanceof StatusError) {
         // As the real server does: HTTP 200, then one ERROR event carrying the Status (410 Expired here).
@@ -404,7 +549,13 @@ export class KubernetesApiServer {
       if (bookmarks) {
         write({
           type: 'BOOKMARK',
-          object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(this.options.store.currentRevision) } },
+          object: {
+            kind: t.kind,
+            apiVersion: apiVersionOf(t),
+            metadata: {
+              resourceVersion: String(this.options.store.currentRevision),
+            },
+          },
         });
       }
     }, this.options.bookmarkIntervalMs ?? 5_000);

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { eventually } from '../testing/eventually';
 import { isPodReady } from './controllers';
 import { typeOfKind } from './resources';
 import { SandboxCluster } from './SandboxCluster';
@@ -9,16 +10,6 @@ const DEPLOYMENT = typeOfKind('Deployment');
 const JOB = typeOfKind('Job');
 const STATEFULSET = typeOfKind('StatefulSet');
 
-async function eventually<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 20));
-  }
-}
-
 function deployment(name: string, replicas: number): KubeObject {
   return {
     apiVersion: 'apps/v1',
@@ -27,7 +18,10 @@ function deployment(name: string, replicas: number): KubeObject {
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: `${name}:1.0.0` }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: `${name}:1.0.0` }] },
+      },
     },
   };
 }
@@ -35,7 +29,12 @@ function deployment(name: string, replicas: number): KubeObject {
 describe('SandboxCluster controllers', () => {
   let cluster: SandboxCluster;
   beforeEach(async () => {
-    cluster = await SandboxCluster.start({ name: 'test-1', nodes: 2, istioVersion: '1.22.3', timeToReady: { kind: 'fixed', ms: 30 } });
+    cluster = await SandboxCluster.start({
+      name: 'test-1',
+      nodes: 2,
+      istioVersion: '1.22.3',
+      timeToReady: { kind: 'fixed', ms: 30 },
+    });
   });
   afterEach(async () => {
     await cluster.stop();
@@ -45,16 +44,33 @@ describe('SandboxCluster controllers', () => {
 
   it('runs a Deployment: ReplicaSet, pods Pending → Running/Ready, status', async () => {
     cluster.store.create(DEPLOYMENT, 'default', deployment('web', 3));
-    const pending = await eventually('3 pods', () => pods('default').length === 3 && pods('default'));
-    expect(pending.every(p => p.status.phase === 'Pending' && p.spec.nodeName)).toBe(true);
-    await eventually('ready deployment', () => cluster.store.get(DEPLOYMENT, 'default', 'web').status?.readyReplicas === 3);
-    expect(pods('default').every(p => p.status.phase === 'Running' && isPodReady(p))).toBe(true);
+    const pending = await eventually(
+      '3 pods',
+      () => pods('default').length === 3 && pods('default'),
+    );
+    expect(
+      pending.every(p => p.status.phase === 'Pending' && p.spec.nodeName),
+    ).toBe(true);
+    await eventually(
+      'ready deployment',
+      () =>
+        cluster.store.get(DEPLOYMENT, 'default', 'web').status
+          ?.readyReplicas === 3,
+    );
+    expect(
+      pods('default').every(p => p.status.phase === 'Running' && isPodReady(p)),
+    ).toBe(true);
     expect(new Set(pods('default').map(p => p.spec.nodeName)).size).toBe(2);
   });
 
   it('replaces pods gradually when restartedAt changes, never dropping below the wanted ready count', async () => {
     cluster.store.create(DEPLOYMENT, 'default', deployment('api', 3));
-    await eventually('ready', () => cluster.store.get(DEPLOYMENT, 'default', 'api').status?.readyReplicas === 3);
+    await eventually(
+      'ready',
+      () =>
+        cluster.store.get(DEPLOYMENT, 'default', 'api').status
+          ?.readyReplicas === 3,
+    );
     const before = new Set(pods('default').map(p => p.metadata.name));
     let minReady = 3;
     const off = cluster.store.onChange(() => {
@@ -62,16 +78,23 @@ describe('SandboxCluster controllers', () => {
     });
     cluster.store.update(DEPLOYMENT, 'default', 'api', d => {
       const next = structuredClone(d);
-      next.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:00:00Z' };
+      next.spec.template.metadata.annotations = {
+        'kubectl.kubernetes.io/restartedAt': '2026-11-22T03:00:00Z',
+      };
       return next;
     });
     await eventually('all pods replaced', () => {
       const now = pods('default');
-      return now.length === 3 && now.every(p => !before.has(p.metadata.name) && isPodReady(p));
+      return (
+        now.length === 3 &&
+        now.every(p => !before.has(p.metadata.name) && isPodReady(p))
+      );
     });
     off();
     expect(minReady).toBeGreaterThanOrEqual(3);
-    expect(cluster.store.get(DEPLOYMENT, 'default', 'api').status).toMatchObject({ updatedReplicas: 3, readyReplicas: 3 });
+    expect(
+      cluster.store.get(DEPLOYMENT, 'default', 'api').status,
+    ).toMatchObject({ updatedReplicas: 3, readyReplicas: 3 });
   });
 
   it('injects istio-proxy on the istiod version current at creation, in labelled namespaces only', async () => {
@@ -79,35 +102,60 @@ describe('SandboxCluster controllers', () => {
     cluster.ensureNamespace('plain');
     cluster.store.create(DEPLOYMENT, 'shop', deployment('cart', 1));
     cluster.store.create(DEPLOYMENT, 'plain', deployment('batch', 1));
-    const [cart] = await eventually('cart pod', () => pods('shop').length === 1 && pods('shop'));
-    const proxy = (p: KubeObject) => p.spec.containers.find((c: { name: string }) => c.name === 'istio-proxy')?.image;
+    const [cart] = await eventually(
+      'cart pod',
+      () => pods('shop').length === 1 && pods('shop'),
+    );
+    const proxy = (p: KubeObject) =>
+      p.spec.containers.find((c: { name: string }) => c.name === 'istio-proxy')
+        ?.image;
     expect(proxy(cart)).toBe('docker.io/istio/proxyv2:1.22.3');
     await eventually('batch pod', () => pods('plain').length === 1);
     expect(proxy(pods('plain')[0])).toBeUndefined();
 
     cluster.rolloutIstio('1.23.1');
     expect(cluster.istioVersion()).toBe('1.23.1');
-    const hr = cluster.store.get(typeOfKind('HelmRelease'), 'istio-system', 'istiod');
+    const hr = cluster.store.get(
+      typeOfKind('HelmRelease'),
+      'istio-system',
+      'istiod',
+    );
     expect(hr.spec.chart.spec.version).toBe('1.23.1');
-    expect(hr.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    expect(hr.status.conditions[0]).toMatchObject({
+      type: 'Ready',
+      status: 'True',
+    });
     expect(proxy(pods('shop')[0])).toBe('docker.io/istio/proxyv2:1.22.3'); // running pods keep their sidecar
 
     cluster.store.update(DEPLOYMENT, 'shop', 'cart', d => {
       const next = structuredClone(d);
-      next.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': 'now' };
+      next.spec.template.metadata.annotations = {
+        'kubectl.kubernetes.io/restartedAt': 'now',
+      };
       return next;
     });
     await eventually('restarted cart on the new proxy', () => {
       const now = pods('shop');
-      return now.length === 1 && proxy(now[0]) === 'docker.io/istio/proxyv2:1.23.1' && isPodReady(now[0]);
+      return (
+        now.length === 1 &&
+        proxy(now[0]) === 'docker.io/istio/proxyv2:1.23.1' &&
+        isPodReady(now[0])
+      );
     });
   });
 
   it('keeps istiod on its version when told to fail a rollout, and reports the failure', () => {
     cluster.rolloutIstio('1.24.0', { fail: true });
     expect(cluster.istioVersion()).toBe('1.22.3');
-    const hr = cluster.store.get(typeOfKind('HelmRelease'), 'istio-system', 'istiod');
-    expect(hr.status.conditions[0]).toMatchObject({ status: 'False', reason: 'UpgradeFailed' });
+    const hr = cluster.store.get(
+      typeOfKind('HelmRelease'),
+      'istio-system',
+      'istiod',
+    );
+    expect(hr.status.conditions[0]).toMatchObject({
+      status: 'False',
+      reason: 'UpgradeFailed',
+    });
   });
 
   it('runs a Job pod and garbage-collects it with the Job', async () => {
@@ -115,10 +163,25 @@ describe('SandboxCluster controllers', () => {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'session-abc' },
-      spec: { template: { metadata: { labels: { pool: 'warm', assigned: 'false' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'ws', image: 'ws:1' }] } } },
+      spec: {
+        template: {
+          metadata: { labels: { pool: 'warm', assigned: 'false' } },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'ws', image: 'ws:1' }],
+          },
+        },
+      },
     });
-    const [p] = await eventually('job pod', () => pods('default').length === 1 && pods('default'));
-    expect(p.metadata.labels).toMatchObject({ pool: 'warm', assigned: 'false', 'job-name': 'session-abc' });
+    const [p] = await eventually(
+      'job pod',
+      () => pods('default').length === 1 && pods('default'),
+    );
+    expect(p.metadata.labels).toMatchObject({
+      pool: 'warm',
+      assigned: 'false',
+      'job-name': 'session-abc',
+    });
     cluster.store.delete(JOB, 'default', 'session-abc');
     await eventually('pod collected', () => pods('default').length === 0);
   });
@@ -128,22 +191,44 @@ describe('SandboxCluster controllers', () => {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: 'redis' },
-      spec: { replicas: 3, serviceName: 'redis', selector: { matchLabels: { app: 'redis' } }, template: { metadata: { labels: { app: 'redis' } }, spec: { containers: [{ name: 'redis', image: 'redis:7.2' }] } } },
+      spec: {
+        replicas: 3,
+        serviceName: 'redis',
+        selector: { matchLabels: { app: 'redis' } },
+        template: {
+          metadata: { labels: { app: 'redis' } },
+          spec: { containers: [{ name: 'redis', image: 'redis:7.2' }] },
+        },
+      },
     });
-    await eventually('3 ready', () => pods('default').filter(isPodReady).length === 3);
-    expect(pods('default').map(p => p.metadata.name)).toEqual(['redis-0', 'redis-1', 'redis-2']);
+    await eventually(
+      '3 ready',
+      () => pods('default').filter(isPodReady).length === 3,
+    );
+    expect(pods('default').map(p => p.metadata.name)).toEqual([
+      'redis-0',
+      'redis-1',
+      'redis-2',
+    ]);
     const deletions: string[] = [];
     const off = cluster.store.onChange(e => {
-      if (e.type === 'DELETED' && e.object.kind === 'Pod') deletions.push(e.object.metadata.name);
+      if (e.type === 'DELETED' && e.object.kind === 'Pod')
+        deletions.push(e.object.metadata.name);
     });
     cluster.store.update(STATEFULSET, 'default', 'redis', s => {
       const next = structuredClone(s);
-      next.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': 'now' };
+      next.spec.template.metadata.annotations = {
+        'kubectl.kubernetes.io/restartedAt': 'now',
+      };
       return next;
     });
     await eventually('updated', () => {
       const sts = cluster.store.get(STATEFULSET, 'default', 'redis');
-      return sts.status?.observedGeneration === 2 && sts.status.updatedReplicas === 3 && pods('default').every(isPodReady);
+      return (
+        sts.status?.observedGeneration === 2 &&
+        sts.status.updatedReplicas === 3 &&
+        pods('default').every(isPodReady)
+      );
     });
     off();
     expect(deletions).toEqual(['redis-2', 'redis-1', 'redis-0']);
@@ -152,14 +237,17 @@ describe('SandboxCluster controllers', () => {
   it('reports a node NotReady through the API', async () => {
     cluster.setNodeReady('test-1-node-2', false);
     const kc = new k8s.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: cluster.url, skipTLSVerify: true }],
-      users: [{ name: 'u', token: cluster.token }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    kc.loadFromOptions(cluster.kubeConfigOptions());
     const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
-    const ready = Object.fromEntries(nodes.items.map(n => [n.metadata!.name, n.status!.conditions!.find(c => c.type === 'Ready')!.status]));
-    expect(ready).toEqual({ 'test-1-node-1': 'True', 'test-1-node-2': 'False' });
+    const ready = Object.fromEntries(
+      nodes.items.map(n => [
+        n.metadata!.name,
+        n.status!.conditions!.find(c => c.type === 'Ready')!.status,
+      ]),
+    );
+    expect(ready).toEqual({
+      'test-1-node-1': 'True',
+      'test-1-node-2': 'False',
+    });
   });
 });

@@ -38,7 +38,9 @@ export class SandboxCluster {
 
   static async start(options: SandboxClusterOptions): Promise<SandboxCluster> {
     const store = new ClusterStore();
-    const token = options.token ?? `sandbox-${options.name}-${randomBytes(12).toString('hex')}`;
+    const token =
+      options.token ??
+      `sandbox-${options.name}-${randomBytes(12).toString('hex')}`;
     const server = await KubernetesApiServer.start({
       store,
       token,
@@ -61,7 +63,11 @@ export class SandboxCluster {
     this.token = token;
     this.store = store;
     this.controllers = new ClusterControllers(store, {
-      timeToReady: options.timeToReady ?? { kind: 'lognormal', medianMs: 1500, sigma: 0.5 },
+      timeToReady: options.timeToReady ?? {
+        kind: 'lognormal',
+        medianMs: 1500,
+        sigma: 0.5,
+      },
       proxyImage: version => `docker.io/istio/proxyv2:${version}`,
     });
   }
@@ -70,8 +76,26 @@ export class SandboxCluster {
     return this.api.baseUrl;
   }
 
+  /** Options for `new KubeConfig().loadFromOptions(…)` of `@kubernetes/client-node` that reach this cluster. */
+  kubeConfigOptions() {
+    return {
+      clusters: [{ name: this.name, server: this.url, skipTLSVerify: true }],
+      users: [{ name: `${this.name}-user`, token: this.token }],
+      contexts: [
+        { name: this.name, cluster: this.name, user: `${this.name}-user` },
+      ],
+      currentContext: this.name,
+    };
+  }
+
   private bootstrap(options: SandboxClusterOptions) {
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.ensureNamespace(ns);
+    for (const ns of [
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+    ])
+      this.ensureNamespace(ns);
     const count = options.nodes ?? 3;
     for (let i = 1; i <= count; i++) {
       this.store.create(NODE, undefined, {
@@ -79,29 +103,61 @@ export class SandboxCluster {
         kind: 'Node',
         metadata: {
           name: `${options.name}-node-${i}`,
-          labels: { 'kubernetes.io/hostname': `${options.name}-node-${i}`, 'topology.kubernetes.io/zone': `zone-${((i - 1) % 3) + 1}`, ...(options.labels ?? {}) },
+          labels: {
+            'kubernetes.io/hostname': `${options.name}-node-${i}`,
+            'topology.kubernetes.io/zone': `zone-${((i - 1) % 3) + 1}`,
+            ...(options.labels ?? {}),
+          },
         },
         spec: {},
         status: {
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastTransitionTime: new Date().toISOString() }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+              lastTransitionTime: new Date().toISOString(),
+            },
+          ],
           capacity: { cpu: '8', memory: '32Gi', pods: '110' },
           allocatable: { cpu: '7800m', memory: '30Gi', pods: '110' },
-          nodeInfo: { kubeletVersion: options.kubernetesVersion ?? 'v1.32.3', osImage: 'Sandbox Linux', containerRuntimeVersion: 'containerd://2.0.0', architecture: 'amd64', operatingSystem: 'linux' },
+          nodeInfo: {
+            kubeletVersion: options.kubernetesVersion ?? 'v1.32.3',
+            osImage: 'Sandbox Linux',
+            containerRuntimeVersion: 'containerd://2.0.0',
+            architecture: 'amd64',
+            operatingSystem: 'linux',
+          },
         },
       });
     }
     if (options.istioVersion) this.installIstio(options.istioVersion);
   }
 
-  ensureNamespace(name: string, labels: Record<string, string> = {}): KubeObject {
+  ensureNamespace(
+    name: string,
+    labels: Record<string, string> = {},
+  ): KubeObject {
     const existing = this.store.tryGet(NAMESPACE, undefined, name);
     if (existing) {
-      return this.store.update(NAMESPACE, undefined, name, o => ({ ...o, metadata: { ...o.metadata, labels: { ...(o.metadata.labels ?? {}), ...labels } } })) ?? existing;
+      return (
+        this.store.update(NAMESPACE, undefined, name, o => ({
+          ...o,
+          metadata: {
+            ...o.metadata,
+            labels: { ...(o.metadata.labels ?? {}), ...labels },
+          },
+        })) ?? existing
+      );
     }
     return this.store.create(NAMESPACE, undefined, {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+      metadata: {
+        name,
+        labels: { 'kubernetes.io/metadata.name': name, ...labels },
+      },
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });
@@ -113,24 +169,51 @@ export class SandboxCluster {
     this.store.create(DEPLOYMENT, 'istio-system', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'istiod', labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' } },
+      metadata: {
+        name: 'istiod',
+        labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' },
+      },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'istiod', istio: 'pilot' } },
         template: {
-          metadata: { labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' } },
-          spec: { containers: [{ name: 'discovery', image: `docker.io/istio/pilot:${version}` }] },
+          metadata: {
+            labels: {
+              app: 'istiod',
+              istio: 'pilot',
+              'istio.io/rev': 'default',
+            },
+          },
+          spec: {
+            containers: [
+              { name: 'discovery', image: `docker.io/istio/pilot:${version}` },
+            ],
+          },
         },
       },
     });
-    for (const [name, chart] of [['istio-base', 'base'], ['istiod', 'istiod'], ['istio-ingressgateway', 'gateway']]) {
+    for (const [name, chart] of [
+      ['istio-base', 'base'],
+      ['istiod', 'istiod'],
+      ['istio-ingressgateway', 'gateway'],
+    ]) {
       this.store.create(HELMRELEASE, 'istio-system', {
         apiVersion: 'helm.toolkit.fluxcd.io/v2',
         kind: 'HelmRelease',
         metadata: { name },
         spec: {
           interval: '10m',
-          chart: { spec: { chart, version, sourceRef: { kind: 'HelmRepository', name: 'istio', namespace: 'flux-system' } } },
+          chart: {
+            spec: {
+              chart,
+              version,
+              sourceRef: {
+                kind: 'HelmRepository',
+                name: 'istio',
+                namespace: 'flux-system',
+              },
+            },
+          },
           ...(chart === 'gateway' ? { dependsOn: [{ name: 'istiod' }] } : {}),
         },
         status: helmReleaseStatus(chart, version, true),
@@ -147,7 +230,10 @@ export class SandboxCluster {
    * Rolls istiod (and the HelmReleases' status) to a version, as Flux's helm-controller would after a merge.
    * With `fail`, the upgrade stays on the old version and the HelmReleases report the failure.
    */
-  rolloutIstio(version: string, options: { delayMs?: number; fail?: boolean } = {}): void {
+  rolloutIstio(
+    version: string,
+    options: { delayMs?: number; fail?: boolean } = {},
+  ): void {
     clearTimeout(this.istioRolloutTimer);
     const apply = () => {
       if (!options.fail) {
@@ -163,10 +249,20 @@ export class SandboxCluster {
           next.spec.chart.spec.version = version;
           return next;
         });
-        this.store.update(HELMRELEASE, 'istio-system', hr.metadata.name, o => ({
-          ...o,
-          status: helmReleaseStatus(o.spec.chart.spec.chart, version, !options.fail),
-        }), 'status');
+        this.store.update(
+          HELMRELEASE,
+          'istio-system',
+          hr.metadata.name,
+          o => ({
+            ...o,
+            status: helmReleaseStatus(
+              o.spec.chart.spec.chart,
+              version,
+              !options.fail,
+            ),
+          }),
+          'status',
+        );
       }
     };
     if (options.delayMs) {
@@ -178,17 +274,36 @@ export class SandboxCluster {
   }
 
   setNodeReady(name: string, ready: boolean): void {
-    this.store.update(NODE, undefined, name, n => ({
-      ...n,
-      status: {
-        ...n.status,
-        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : 'container runtime is down', lastTransitionTime: new Date().toISOString() }],
-      },
-    }), 'status');
+    this.store.update(
+      NODE,
+      undefined,
+      name,
+      n => ({
+        ...n,
+        status: {
+          ...n.status,
+          conditions: [
+            {
+              type: 'Ready',
+              status: ready ? 'True' : 'False',
+              reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+              message: ready
+                ? 'kubelet is posting ready status'
+                : 'container runtime is down',
+              lastTransitionTime: new Date().toISOString(),
+            },
+          ],
+        },
+      }),
+      'status',
+    );
   }
 
   readyNodes(): string[] {
-    return this.store.list(NODE).filter(isNodeReady).map(n => n.metadata.name);
+    return this.store
+      .list(NODE)
+      .filter(isNodeReady)
+      .map(n => n.metadata.name);
   }
 
   async stop(): Promise<void> {
@@ -203,9 +318,28 @@ function helmReleaseStatus(chart: string, version: string, ready: boolean) {
   return {
     conditions: [
       ready
-        ? { type: 'Ready', status: 'True', reason: 'UpgradeSucceeded', message: `Helm upgrade succeeded for release istio-system/${chart} with chart ${chart}@${version}`, lastTransitionTime: at }
-        : { type: 'Ready', status: 'False', reason: 'UpgradeFailed', message: `Helm upgrade failed for release istio-system/${chart} with chart ${chart}@${version}: context deadline exceeded`, lastTransitionTime: at },
+        ? {
+            type: 'Ready',
+            status: 'True',
+            reason: 'UpgradeSucceeded',
+            message: `Helm upgrade succeeded for release istio-system/${chart} with chart ${chart}@${version}`,
+            lastTransitionTime: at,
+          }
+        : {
+            type: 'Ready',
+            status: 'False',
+            reason: 'UpgradeFailed',
+            message: `Helm upgrade failed for release istio-system/${chart} with chart ${chart}@${version}: context deadline exceeded`,
+            lastTransitionTime: at,
+          },
     ],
-    ...(ready ? { lastAttemptedRevision: version, history: [{ chartName: chart, chartVersion: version, status: 'deployed' }] } : { lastAttemptedRevision: version }),
+    ...(ready
+      ? {
+          lastAttemptedRevision: version,
+          history: [
+            { chartName: chart, chartVersion: version, status: 'deployed' },
+          ],
+        }
+      : { lastAttemptedRevision: version }),
   };
 }

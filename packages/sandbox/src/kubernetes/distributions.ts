@@ -12,7 +12,10 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-export function draw(d: Distribution, random: () => number = Math.random): number {
+export function draw(
+  d: Distribution,
+  random: () => number = Math.random,
+): number {
   switch (d.kind) {
     case 'fixed':
       return d.ms;

@@ -32,15 +32,25 @@ const MERGE_KEYS: Record<string, string> = {
   tolerations: 'key',
 };
 
-export function strategicMergePatch(target: Json, patch: Json, key?: string): Json {
+export function strategicMergePatch(
+  target: Json,
+  patch: Json,
+  key?: string,
+): Json {
   if (Array.isArray(patch) && key && MERGE_KEYS[key] && Array.isArray(target)) {
     const mergeKey = MERGE_KEYS[key];
     const result = [...target];
     for (const item of patch) {
       if (!isObject(item) || !(mergeKey in item)) {
-        throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+        throw badRequest(
+          `map: ${JSON.stringify(
+            item,
+          )} does not contain declared merge key: ${mergeKey}`,
+        );
       }
-      const index = result.findIndex(t => isObject(t) && t[mergeKey] === item[mergeKey]);
+      const index = result.findIndex(
+        t => isObject(t) && t[mergeKey] === item[mergeKey],
+      );
       if (item.$patch === 'delete') {
         if (index >= 0) result.splice(index, 1);
       } else if (index >= 0) {
@@ -71,18 +81,26 @@ function unescapePointer(token: string): string {
 
 function parsePointer(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw badRequest(`the server rejected our request due to an error in our request: invalid JSON pointer ${path}`);
+  if (!path.startsWith('/'))
+    throw badRequest(
+      `the server rejected our request due to an error in our request: invalid JSON pointer ${path}`,
+    );
   return path.slice(1).split('/').map(unescapePointer);
 }
 
 function parentAndKey(doc: Json, path: string): [Json, string] {
   const tokens = parsePointer(path);
-  if (tokens.length === 0) throw badRequest('JSON patch cannot operate on the whole document');
+  if (tokens.length === 0)
+    throw badRequest('JSON patch cannot operate on the whole document');
   let parent = doc;
   for (const t of tokens.slice(0, -1)) {
     parent = Array.isArray(parent) ? parent[Number(t)] : parent?.[t];
     if (parent === undefined || parent === null) {
-      throw new StatusError(422, 'Invalid', `the server rejected our request: doc is missing path: "${path}"`);
+      throw new StatusError(
+        422,
+        'Invalid',
+        `the server rejected our request: doc is missing path: "${path}"`,
+      );
     }
   }
   return [parent, tokens[tokens.length - 1]];
@@ -93,7 +111,11 @@ function getAt(doc: Json, path: string): Json {
   for (const t of parsePointer(path)) {
     current = Array.isArray(current) ? current[Number(t)] : current?.[t];
     if (current === undefined) {
-      throw new StatusError(422, 'Invalid', `the server rejected our request: doc is missing path: "${path}"`);
+      throw new StatusError(
+        422,
+        'Invalid',
+        `the server rejected our request: doc is missing path: "${path}"`,
+      );
     }
   }
   return current;
@@ -103,10 +125,20 @@ function removeAt(doc: Json, path: string): Json {
   const [parent, key] = parentAndKey(doc, path);
   if (Array.isArray(parent)) {
     const i = Number(key);
-    if (!(i >= 0 && i < parent.length)) throw new StatusError(422, 'Invalid', `the server rejected our request: doc is missing path: "${path}"`);
+    if (!(i >= 0 && i < parent.length))
+      throw new StatusError(
+        422,
+        'Invalid',
+        `the server rejected our request: doc is missing path: "${path}"`,
+      );
     return parent.splice(i, 1)[0];
   }
-  if (!(key in parent)) throw new StatusError(422, 'Invalid', `the server rejected our request: doc is missing path: "${path}"`);
+  if (!(key in parent))
+    throw new StatusError(
+      422,
+      'Invalid',
+      `the server rejected our request: doc is missing path: "${path}"`,
+    );
   const value = parent[key];
   delete parent[key];
   return value;
@@ -116,21 +148,33 @@ function addAt(doc: Json, path: string, value: Json, replace: boolean) {
   const [parent, key] = parentAndKey(doc, path);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!(i >= 0 && i <= parent.length)) throw new StatusError(422, 'Invalid', `the server rejected our request: index out of range in "${path}"`);
+    if (!(i >= 0 && i <= parent.length))
+      throw new StatusError(
+        422,
+        'Invalid',
+        `the server rejected our request: index out of range in "${path}"`,
+      );
     if (replace) parent[i] = value;
     else parent.splice(i, 0, value);
   } else {
-    if (replace && !(key in parent)) throw new StatusError(422, 'Invalid', `the server rejected our request: doc is missing key: "${path}"`);
+    if (replace && !(key in parent))
+      throw new StatusError(
+        422,
+        'Invalid',
+        `the server rejected our request: doc is missing key: "${path}"`,
+      );
     parent[key] = value;
   }
 }
 
 /** RFC 6902 JSON patch. */
 export function jsonPatch(target: Json, operations: Json): Json {
-  if (!Array.isArray(operations)) throw badRequest('the body of a JSON patch must be a list of operations');
+  if (!Array.isArray(operations))
+    throw badRequest('the body of a JSON patch must be a list of operations');
   const doc = structuredClone(target);
   for (const op of operations) {
-    if (!isObject(op) || typeof op.path !== 'string') throw badRequest(`invalid JSON patch operation ${JSON.stringify(op)}`);
+    if (!isObject(op) || typeof op.path !== 'string')
+      throw badRequest(`invalid JSON patch operation ${JSON.stringify(op)}`);
     switch (op.op) {
       case 'add':
         addAt(doc, op.path, structuredClone(op.value), false);
@@ -149,7 +193,11 @@ export function jsonPatch(target: Json, operations: Json): Json {
         break;
       case 'test':
         if (JSON.stringify(getAt(doc, op.path)) !== JSON.stringify(op.value)) {
-          throw new StatusError(422, 'Invalid', `the server rejected our request: testing value ${op.path} failed`);
+          throw new StatusError(
+            422,
+            'Invalid',
+            `the server rejected our request: testing value ${op.path} failed`,
+          );
         }
         break;
       default:

@@ -45,26 +45,75 @@ function type(
 }
 
 export const RESOURCE_TYPES: ResourceType[] = [
-  type('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status'] }),
-  type('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status'] }),
-  type('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], subresources: ['status'] }),
-  type('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], subresources: ['status'] }),
+  type('', 'v1', 'Namespace', 'namespaces', false, {
+    shortNames: ['ns'],
+    subresources: ['status'],
+  }),
+  type('', 'v1', 'Node', 'nodes', false, {
+    shortNames: ['no'],
+    subresources: ['status'],
+  }),
+  type('', 'v1', 'Pod', 'pods', true, {
+    shortNames: ['po'],
+    subresources: ['status'],
+  }),
+  type('', 'v1', 'Service', 'services', true, {
+    shortNames: ['svc'],
+    subresources: ['status'],
+  }),
   type('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   type('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   type('', 'v1', 'Secret', 'secrets', true),
   type('', 'v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
-  type('', 'v1', 'ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: ['status'] }),
-  type('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
-  type('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
-  type('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], subresources: ['status'] }),
-  type('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], subresources: ['status'] }),
-  type('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], subresources: ['status'] }),
-  type('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], subresources: ['status'] }),
+  type('', 'v1', 'ResourceQuota', 'resourcequotas', true, {
+    shortNames: ['quota'],
+    subresources: ['status'],
+  }),
+  type('', 'v1', 'PersistentVolume', 'persistentvolumes', false, {
+    shortNames: ['pv'],
+    subresources: ['status'],
+  }),
+  type('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, {
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  }),
+  type('apps', 'v1', 'Deployment', 'deployments', true, {
+    shortNames: ['deploy'],
+    subresources: ['status'],
+  }),
+  type('apps', 'v1', 'ReplicaSet', 'replicasets', true, {
+    shortNames: ['rs'],
+    subresources: ['status'],
+  }),
+  type('apps', 'v1', 'StatefulSet', 'statefulsets', true, {
+    shortNames: ['sts'],
+    subresources: ['status'],
+  }),
+  type('apps', 'v1', 'DaemonSet', 'daemonsets', true, {
+    shortNames: ['ds'],
+    subresources: ['status'],
+  }),
   type('batch', 'v1', 'Job', 'jobs', true, { subresources: ['status'] }),
-  type('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], subresources: ['status'] }),
-  type('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], subresources: ['status'] }),
-  type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: ['status'] }),
-  type('helm.toolkit.fluxcd.io', 'v2', 'HelmRelease', 'helmreleases', true, { shortNames: ['hr'], subresources: ['status'] }),
+  type('batch', 'v1', 'CronJob', 'cronjobs', true, {
+    shortNames: ['cj'],
+    subresources: ['status'],
+  }),
+  type(
+    'autoscaling',
+    'v2',
+    'HorizontalPodAutoscaler',
+    'horizontalpodautoscalers',
+    true,
+    { shortNames: ['hpa'], subresources: ['status'] },
+  ),
+  type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, {
+    shortNames: ['ing'],
+    subresources: ['status'],
+  }),
+  type('helm.toolkit.fluxcd.io', 'v2', 'HelmRelease', 'helmreleases', true, {
+    shortNames: ['hr'],
+    subresources: ['status'],
+  }),
 ];
 
 export function apiVersionOf(t: ResourceType): string {
@@ -139,7 +188,9 @@ export function apiGroupList() {
 
 export function apiGroup(group: string) {
   const versions = [
-    ...new Set(RESOURCE_TYPES.filter(t => t.group === group).map(t => t.version)),
+    ...new Set(
+      RESOURCE_TYPES.filter(t => t.group === group).map(t => t.version),
+    ),
   ].map(version => ({ groupVersion: `${group}/${version}`, version }));
   return {
     kind: 'APIGroup',

@@ -7,7 +7,9 @@ type LabelRequirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | 'notexists' };
 
-export type LabelSelector = (labels: Record<string, string> | undefined) => boolean;
+export type LabelSelector = (
+  labels: Record<string, string> | undefined,
+) => boolean;
 
 /** Splits on commas that are not inside a `( … )` set. */
 function splitTopLevel(input: string): string[] {
@@ -33,7 +35,10 @@ const KEY = /^([a-z0-9A-Z.\-_/]+)$/;
 function parseRequirement(raw: string): LabelRequirement {
   let m = raw.match(/^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/);
   if (m) {
-    const values = m[3].split(',').map(v => v.trim()).filter(Boolean);
+    const values = m[3]
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean);
     return { key: m[1], op: m[2] as 'in' | 'notin', values };
   }
   m = raw.match(/^([^\s!=]+)\s*(==|=|!=)\s*([^\s]*)$/);
@@ -50,12 +55,16 @@ function parseRequirement(raw: string): LabelRequirement {
   throw badRequest(`unable to parse requirement: ${raw}`);
 }
 
-export function parseLabelSelector(selector: string | null | undefined): LabelSelector {
+export function parseLabelSelector(
+  selector: string | null | undefined,
+): LabelSelector {
   if (!selector) return () => true;
   const reqs = splitTopLevel(selector).map(parseRequirement);
   return labels =>
     reqs.every(r => {
-      const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, r.key);
+      const has =
+        labels !== undefined &&
+        Object.prototype.hasOwnProperty.call(labels, r.key);
       const value = has ? labels![r.key] : undefined;
       switch (r.op) {
         case 'eq':
@@ -92,14 +101,24 @@ const FIELDS: Record<string, (o: KubeObject) => string | undefined> = {
 export type FieldSelector = (o: KubeObject) => boolean;
 
 /** Field selectors the sandbox supports; others are refused as the API server refuses them. */
-export function parseFieldSelector(selector: string | null | undefined, kind: string): FieldSelector {
+export function parseFieldSelector(
+  selector: string | null | undefined,
+  kind: string,
+): FieldSelector {
   if (!selector) return () => true;
   const reqs = selector.split(',').map(raw => {
     const m = raw.trim().match(/^([^=!]+)(==|=|!=)(.*)$/);
-    if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${raw}'`);
+    if (!m)
+      throw badRequest(
+        `invalid selector: '${selector}'; can't understand '${raw}'`,
+      );
     const field = m[1].trim();
     const get = FIELDS[field];
-    if (!get || (field === 'status.phase' && kind !== 'Pod') || (field === 'spec.nodeName' && kind !== 'Pod')) {
+    if (
+      !get ||
+      (field === 'status.phase' && kind !== 'Pod') ||
+      (field === 'spec.nodeName' && kind !== 'Pod')
+    ) {
       throw badRequest(`field label not supported: ${field}`);
     }
     return { get, negate: m[2] === '!=', value: m[3].trim() };

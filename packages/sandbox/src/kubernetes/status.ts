@@ -45,26 +45,38 @@ export function statusObject(
 
 /** `pods "web-1" not found` */
 export function notFound(plural: string, name: string, group = '') {
-  return new StatusError(404, 'NotFound', `${group ? `${plural}.${group}` : plural} "${name}" not found`, {
-    name,
-    ...(group ? { group } : {}),
-    kind: plural,
-  });
+  return new StatusError(
+    404,
+    'NotFound',
+    `${group ? `${plural}.${group}` : plural} "${name}" not found`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind: plural,
+    },
+  );
 }
 
 export function alreadyExists(plural: string, name: string, group = '') {
-  return new StatusError(409, 'AlreadyExists', `${group ? `${plural}.${group}` : plural} "${name}" already exists`, {
-    name,
-    ...(group ? { group } : {}),
-    kind: plural,
-  });
+  return new StatusError(
+    409,
+    'AlreadyExists',
+    `${group ? `${plural}.${group}` : plural} "${name}" already exists`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind: plural,
+    },
+  );
 }
 
 export function conflict(plural: string, name: string, group = '') {
   return new StatusError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${group ? `${plural}.${group}` : plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    `Operation cannot be fulfilled on ${
+      group ? `${plural}.${group}` : plural
+    } "${name}": the object has been modified; please apply your changes to the latest version and try again`,
     { name, ...(group ? { group } : {}), kind: plural },
   );
 }
@@ -76,16 +88,21 @@ export function invalid(
   group = '',
 ) {
   const detail = causes.map(c => `${c.field}: ${c.message}`).join(', ');
-  return new StatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${detail}`, {
-    name,
-    ...(group ? { group } : {}),
-    kind,
-    causes: causes.map(c => ({
-      reason: c.reason ?? 'FieldValueInvalid',
-      message: c.message,
-      field: c.field,
-    })),
-  });
+  return new StatusError(
+    422,
+    'Invalid',
+    `${kind} "${name}" is invalid: ${detail}`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind,
+      causes: causes.map(c => ({
+        reason: c.reason ?? 'FieldValueInvalid',
+        message: c.message,
+        field: c.field,
+      })),
+    },
+  );
 }
 
 export function badRequest(message: string) {
@@ -97,4 +114,9 @@ export function gone(message: string) {
 }
 
 export const UNKNOWN_ROUTE = () =>
-  new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  new StatusError(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+    {},
+  );

@@ -1,3 +1,4 @@
+import { listenOnLoopback } from '../net';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AlertStore } from './AlertStore';
@@ -71,13 +72,7 @@ export class MetricsSandbox {
     options: MetricsSandboxOptions = {},
   ): Promise<MetricsSandbox> {
     const server = http.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOnLoopback(server, options.port);
     return new MetricsSandbox(server);
   }
 

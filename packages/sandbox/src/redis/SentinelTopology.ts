@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { renderRedisConfig, renderSentinelConfig } from './config';
 import { registerExitCleanup } from './exitCleanup';
-import { findFreePorts } from './freePorts';
+import { findFreePorts } from '../net';
 import { findRedisServer } from './findRedisServer';
 
 export interface SentinelTopologyOptions {

@@ -1,22 +1,16 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { parseAllDocuments } from 'yaml';
+import { eventually } from '../testing/eventually';
 import { typeOfKind } from '../kubernetes/resources';
 import { DEFAULT_BATCHES, DEFAULT_ISTIO_VERSION, Fleet } from './Fleet';
-
-async function eventually<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
 
 describe('the default scenario', () => {
   let fleet: Fleet;
   beforeAll(async () => {
-    fleet = await Fleet.startDefault({ sentinel: false, timeToReadyMedianMs: 50 });
+    fleet = await Fleet.startDefault({
+      sentinel: false,
+      timeToReadyMedianMs: 50,
+    });
   }, 60_000);
   afterAll(async () => {
     await fleet?.stop();
@@ -26,39 +20,96 @@ describe('the default scenario', () => {
     expect(fleet.clusters.map(c => `${c.batch}:${c.cluster.name}`)).toEqual(
       DEFAULT_BATCHES.flatMap(b => b.clusters.map(c => `${b.batch}:${c.name}`)),
     );
-    expect(fleet.clusters.every(c => c.cluster.istioVersion() === DEFAULT_ISTIO_VERSION)).toBe(true);
+    expect(
+      fleet.clusters.every(
+        c => c.cluster.istioVersion() === DEFAULT_ISTIO_VERSION,
+      ),
+    ).toBe(true);
     const cart = await eventually('cart pods', () => {
-      const pods = fleet.cluster('prod-ap-1').store.list(typeOfKind('Pod'), 'shop').filter(p => p.metadata.labels?.app === 'cart');
+      const pods = fleet
+        .cluster('prod-ap-1')
+        .store.list(typeOfKind('Pod'), 'shop')
+        .filter(p => p.metadata.labels?.app === 'cart');
       return pods.length === 2 && pods;
     });
-    expect(cart[0].spec.containers.map((c: { name: string }) => c.name)).toEqual(['cart', 'istio-proxy']);
-    expect(fleet.pools.map(p => `${p.cluster}/${p.provisioner.namespace}/${p.provisioner.poolName}`)).toEqual(['test-1/sessions/warm', 'prod-eu-1/sessions/warm']);
+    expect(
+      cart[0].spec.containers.map((c: { name: string }) => c.name),
+    ).toEqual(['cart', 'istio-proxy']);
+    expect(
+      fleet.pools.map(
+        p =>
+          `${p.cluster}/${p.provisioner.namespace}/${p.provisioner.poolName}`,
+      ),
+    ).toEqual(['test-1/sessions/warm', 'prod-eu-1/sessions/warm']);
   });
 
   it('writes catalog entities and an app-config that point a portal at the fleet', () => {
     const docs = parseAllDocuments(fleet.catalogYaml()).map(d => d.toJS());
     const components = docs.filter(d => d.kind === 'Component');
-    expect(components.map(c => c.metadata.name)).toEqual(expect.arrayContaining(['cart', 'checkout', 'catalog-api', 'session-store', 'session-provisioner']));
-    expect(components.find(c => c.metadata.name === 'session-provisioner').metadata.annotations['fleetdeck.io/warm-pool']).toBe('test-1/sessions/warm');
-    const config: any = fleet.appConfig({ catalogFile: '/tmp/catalog.yaml', rootCatalogFile: '/repo/catalog-info.yaml' });
+    expect(components.map(c => c.metadata.name)).toEqual(
+      expect.arrayContaining([
+        'cart',
+        'checkout',
+        'catalog-api',
+        'session-store',
+        'session-provisioner',
+      ]),
+    );
+    expect(
+      components.find(c => c.metadata.name === 'session-provisioner').metadata
+        .annotations['fleetdeck.io/warm-pool'],
+    ).toBe('test-1/sessions/warm');
+    const config: any = fleet.appConfig({
+      catalogFile: '/tmp/catalog.yaml',
+      rootCatalogFile: '/repo/catalog-info.yaml',
+    });
     expect(config.kubernetes.clusterLocatorMethods[0].clusters).toHaveLength(8);
-    expect(config.integrations.gitlab[0].apiBaseUrl).toBe(`${fleet.gitlab.url}/api/v4`);
-    expect(config.catalog.locations.map((l: { target: string }) => l.target)).toEqual(['/repo/catalog-info.yaml', '/tmp/catalog.yaml']);
+    expect(config.integrations.gitlab[0].apiBaseUrl).toBe(
+      `${fleet.gitlab.url}/api/v4`,
+    );
+    expect(
+      config.catalog.locations.map((l: { target: string }) => l.target),
+    ).toEqual(['/repo/catalog-info.yaml', '/tmp/catalog.yaml']);
   });
 
   it('follows a merged HelmRelease bump in GitLab: istiod moves to the new version (GitOps loop)', async () => {
-    const api = new Gitlab({ host: fleet.gitlab.url, token: fleet.gitlab.token });
+    const api = new Gitlab({
+      host: fleet.gitlab.url,
+      token: fleet.gitlab.token,
+    });
     const project = 'platform/gitops-test';
     const file = 'clusters/test-1/istio/istiod.yaml';
     const content = fleet.gitlab.readFile(project, file)!;
     expect(content).toContain(`version: "${DEFAULT_ISTIO_VERSION}"`);
     await api.Branches.create(project, 'feature/istio-1.23.2-test', 'main');
-    await api.Commits.create(project, 'feature/istio-1.23.2-test', 'Istio 1.23.2 for test', [
-      { action: 'update', filePath: file, content: content.replace(`version: "${DEFAULT_ISTIO_VERSION}"`, 'version: "1.23.2"') },
-    ]);
-    const mr = await api.MergeRequests.create(project, 'feature/istio-1.23.2-test', 'main', 'Istio upgrade to v1.23.2 for test');
+    await api.Commits.create(
+      project,
+      'feature/istio-1.23.2-test',
+      'Istio 1.23.2 for test',
+      [
+        {
+          action: 'update',
+          filePath: file,
+          content: content.replace(
+            `version: "${DEFAULT_ISTIO_VERSION}"`,
+            'version: "1.23.2"',
+          ),
+        },
+      ],
+    );
+    const mr = await api.MergeRequests.create(
+      project,
+      'feature/istio-1.23.2-test',
+      'main',
+      'Istio upgrade to v1.23.2 for test',
+    );
     await api.MergeRequests.merge(project, mr.iid);
-    await eventually('istiod on 1.23.2', () => fleet.cluster('test-1').istioVersion() === '1.23.2');
-    expect(fleet.cluster('dev-eu-1').istioVersion()).toBe(DEFAULT_ISTIO_VERSION);
+    await eventually(
+      'istiod on 1.23.2',
+      () => fleet.cluster('test-1').istioVersion() === '1.23.2',
+    );
+    expect(fleet.cluster('dev-eu-1').istioVersion()).toBe(
+      DEFAULT_ISTIO_VERSION,
+    );
   });
 });

@@ -1,12 +1,20 @@
 import { stringify } from 'yaml';
 import { GitLabSandbox } from '../gitlab';
 import { GitOpsLoop } from '../gitops/GitOpsLoop';
-import { istioReleaseFiles, istioReleasePaths } from '../gitops/helmReleaseFiles';
+import {
+  istioReleaseFiles,
+  istioReleasePaths,
+} from '../gitops/helmReleaseFiles';
 import { SandboxCluster } from '../kubernetes/SandboxCluster';
 import { MetricsSandbox } from '../metrics';
 import { SentinelTopology } from '../redis';
 import { WarmPoolProvisioner } from '../warmPool/WarmPoolProvisioner';
-import { deployWorkload, SHOP_WORKLOADS, sessionWorkloads, Workload } from './workloads';
+import {
+  deployWorkload,
+  SHOP_WORKLOADS,
+  sessionWorkloads,
+  Workload,
+} from './workloads';
 
 /** `kubernetes:` config (as `@backstage/plugin-kubernetes-backend` reads it) for sandbox clusters. */
 export function kubernetesConfig(clusters: SandboxCluster[]) {
@@ -30,12 +38,45 @@ export function kubernetesConfig(clusters: SandboxCluster[]) {
 }
 
 /** Batches in rollout order, with their clusters (GUARD's order: test → dev → staging → prod). */
-export const DEFAULT_BATCHES: Array<{ batch: string; environment: string; clusters: Array<{ name: string; region: string }> }> = [
-  { batch: 'test', environment: 'test', clusters: [{ name: 'test-1', region: 'eu-west-1' }] },
-  { batch: 'dev-wave-1', environment: 'dev', clusters: [{ name: 'dev-eu-1', region: 'eu-west-1' }, { name: 'dev-us-1', region: 'us-east-1' }] },
-  { batch: 'staging', environment: 'staging', clusters: [{ name: 'staging-eu-1', region: 'eu-west-1' }] },
-  { batch: 'prod-wave-1', environment: 'prod', clusters: [{ name: 'prod-eu-1', region: 'eu-west-1' }, { name: 'prod-us-1', region: 'us-east-1' }] },
-  { batch: 'prod-wave-2', environment: 'prod', clusters: [{ name: 'prod-eu-2', region: 'eu-central-1' }, { name: 'prod-ap-1', region: 'ap-southeast-1' }] },
+export const DEFAULT_BATCHES: Array<{
+  batch: string;
+  environment: string;
+  clusters: Array<{ name: string; region: string }>;
+}> = [
+  {
+    batch: 'test',
+    environment: 'test',
+    clusters: [{ name: 'test-1', region: 'eu-west-1' }],
+  },
+  {
+    batch: 'dev-wave-1',
+    environment: 'dev',
+    clusters: [
+      { name: 'dev-eu-1', region: 'eu-west-1' },
+      { name: 'dev-us-1', region: 'us-east-1' },
+    ],
+  },
+  {
+    batch: 'staging',
+    environment: 'staging',
+    clusters: [{ name: 'staging-eu-1', region: 'eu-west-1' }],
+  },
+  {
+    batch: 'prod-wave-1',
+    environment: 'prod',
+    clusters: [
+      { name: 'prod-eu-1', region: 'eu-west-1' },
+      { name: 'prod-us-1', region: 'us-east-1' },
+    ],
+  },
+  {
+    batch: 'prod-wave-2',
+    environment: 'prod',
+    clusters: [
+      { name: 'prod-eu-2', region: 'eu-central-1' },
+      { name: 'prod-ap-1', region: 'ap-southeast-1' },
+    ],
+  },
 ];
 
 export const DEFAULT_ISTIO_VERSION = '1.22.3';
@@ -63,7 +104,10 @@ export class Fleet {
     readonly gitops: GitOpsLoop,
     readonly metrics: MetricsSandbox,
     readonly sentinel: SentinelTopology | undefined,
-    readonly pools: Array<{ cluster: string; provisioner: WarmPoolProvisioner }>,
+    readonly pools: Array<{
+      cluster: string;
+      provisioner: WarmPoolProvisioner;
+    }>,
     readonly workloads: Workload[],
   ) {}
 
@@ -78,49 +122,104 @@ export class Fleet {
       const clusters: ClusterInfo[] = [];
       for (const b of DEFAULT_BATCHES) {
         const gitopsProject = `platform/gitops-${b.batch}`;
-        const files: Record<string, string> = { 'README.md': `# GitOps for batch ${b.batch}\n\nFlux reconciles clusters/<cluster>/ of this repository.\n` };
+        const files: Record<string, string> = {
+          'README.md': `# GitOps for batch ${b.batch}\n\nFlux reconciles clusters/<cluster>/ of this repository.\n`,
+        };
         for (const c of b.clusters) {
           const cluster = await SandboxCluster.start({
             name: c.name,
             nodes: 3,
             istioVersion: DEFAULT_ISTIO_VERSION,
-            timeToReady: { kind: 'lognormal', medianMs: options.timeToReadyMedianMs ?? 1500, sigma: 0.5 },
+            timeToReady: {
+              kind: 'lognormal',
+              medianMs: options.timeToReadyMedianMs ?? 1500,
+              sigma: 0.5,
+            },
             labels: { 'topology.kubernetes.io/region': c.region },
           });
           started.push(cluster);
-          clusters.push({ cluster, batch: b.batch, environment: b.environment, region: c.region, gitopsProject });
-          Object.assign(files, istioReleaseFiles(c.name, DEFAULT_ISTIO_VERSION));
+          clusters.push({
+            cluster,
+            batch: b.batch,
+            environment: b.environment,
+            region: c.region,
+            gitopsProject,
+          });
+          Object.assign(
+            files,
+            istioReleaseFiles(c.name, DEFAULT_ISTIO_VERSION),
+          );
           metrics.normalTraffic(c.name);
         }
-        gitlab.createProject({ path: gitopsProject, defaultBranch: 'main', files });
+        gitlab.createProject({
+          path: gitopsProject,
+          defaultBranch: 'main',
+          files,
+        });
       }
-      const gitops = new GitOpsLoop(gitlab, clusters.map(c => ({ cluster: c.cluster, projectPath: c.gitopsProject, paths: istioReleasePaths(c.cluster.name) })));
+      const gitops = new GitOpsLoop(
+        gitlab,
+        clusters.map(c => ({
+          cluster: c.cluster,
+          projectPath: c.gitopsProject,
+          paths: istioReleasePaths(c.cluster.name),
+        })),
+      );
       gitops.start();
 
       let sentinel: SentinelTopology | undefined;
       if (options.sentinel !== false) {
-        sentinel = await SentinelTopology.start({ masterName: 'sessions', downAfterMs: 2000, failoverTimeoutMs: 10000 });
+        sentinel = await SentinelTopology.start({
+          masterName: 'sessions',
+          downAfterMs: 2000,
+          failoverTimeoutMs: 10000,
+        });
         started.push(sentinel);
       }
 
-      const pools: Array<{ cluster: string; provisioner: WarmPoolProvisioner }> = [];
+      const pools: Array<{
+        cluster: string;
+        provisioner: WarmPoolProvisioner;
+      }> = [];
       const workloads: Workload[] = [...SHOP_WORKLOADS];
       for (const c of clusters) {
         c.cluster.ensureNamespace('shop', { 'istio-injection': 'enabled' });
         for (const w of SHOP_WORKLOADS) deployWorkload(c.cluster, w);
       }
-      for (const [name, size, rate] of [['test-1', 4, 6], ['prod-eu-1', 6, 20]] as const) {
+      for (const [name, size, rate] of [
+        ['test-1', 4, 6],
+        ['prod-eu-1', 6, 20],
+      ] as const) {
         const info = clusters.find(c => c.cluster.name === name)!;
-        info.cluster.ensureNamespace('sessions', { 'istio-injection': 'enabled' });
-        const provisioner = new WarmPoolProvisioner(info.cluster, { namespace: 'sessions', size, arrivalsPerMinute: rate, kubernetesId: 'session-provisioner', sessionDuration: { kind: 'lognormal', medianMs: 40_000, sigma: 0.5 } });
+        info.cluster.ensureNamespace('sessions', {
+          'istio-injection': 'enabled',
+        });
+        const provisioner = new WarmPoolProvisioner(info.cluster, {
+          namespace: 'sessions',
+          size,
+          arrivalsPerMinute: rate,
+          kubernetesId: 'session-provisioner',
+          sessionDuration: { kind: 'lognormal', medianMs: 40_000, sigma: 0.5 },
+        });
         provisioner.start();
         pools.push({ cluster: name, provisioner });
-        for (const w of sessionWorkloads(`${name}/sessions/warm`, SENTINEL_GROUP)) {
+        for (const w of sessionWorkloads(
+          `${name}/sessions/warm`,
+          SENTINEL_GROUP,
+        )) {
           if (w.id !== 'session-provisioner') deployWorkload(info.cluster, w);
           if (!workloads.some(x => x.id === w.id)) workloads.push(w);
         }
       }
-      return new Fleet(clusters, gitlab, gitops, metrics, sentinel, pools, workloads);
+      return new Fleet(
+        clusters,
+        gitlab,
+        gitops,
+        metrics,
+        sentinel,
+        pools,
+        workloads,
+      );
     } catch (error) {
       await Promise.allSettled(started.reverse().map(s => s.stop()));
       throw error;
@@ -147,9 +246,37 @@ export class Fleet {
   /** Catalog entities for the scenario's workloads (Components with the annotations the plugins read). */
   catalogYaml(): string {
     const docs: object[] = [
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-shop', title: 'Shop team', description: 'Owns the shop services running on the fleet.' }, spec: { type: 'team', parent: 'platform', children: [] } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'shop', title: 'Shop', description: 'The online shop.' }, spec: { owner: 'group:default/team-shop' } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'sessions', title: 'Sessions', description: 'User sessions: warm WebSocket pods and the Redis session store.' }, spec: { owner: 'group:default/team-sessions' } },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: {
+          name: 'team-shop',
+          title: 'Shop team',
+          description: 'Owns the shop services running on the fleet.',
+        },
+        spec: { type: 'team', parent: 'platform', children: [] },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: {
+          name: 'shop',
+          title: 'Shop',
+          description: 'The online shop.',
+        },
+        spec: { owner: 'group:default/team-shop' },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: {
+          name: 'sessions',
+          title: 'Sessions',
+          description:
+            'User sessions: warm WebSocket pods and the Redis session store.',
+        },
+        spec: { owner: 'group:default/team-sessions' },
+      },
       ...this.workloads.map(w => ({
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
@@ -157,10 +284,18 @@ export class Fleet {
           name: w.id,
           title: w.component.title,
           description: w.component.description,
-          annotations: { 'backstage.io/kubernetes-id': w.id, ...(w.component.annotations ?? {}) },
+          annotations: {
+            'backstage.io/kubernetes-id': w.id,
+            ...(w.component.annotations ?? {}),
+          },
           tags: ['sandbox'],
         },
-        spec: { type: 'service', lifecycle: 'production', owner: w.component.owner, system: w.component.system },
+        spec: {
+          type: 'service',
+          lifecycle: 'production',
+          owner: w.component.owner,
+          system: w.component.system,
+        },
       })),
     ];
     return docs.map(d => stringify(d)).join('---\n');
@@ -172,19 +307,59 @@ export class Fleet {
     return {
       kubernetes: kubernetesConfig(this.clusters.map(c => c.cluster)),
       integrations: {
-        gitlab: [{ host: gitlabHost, apiBaseUrl: `${this.gitlab.url}/api/v4`, baseUrl: this.gitlab.url, token: this.gitlab.token }],
+        gitlab: [
+          {
+            host: gitlabHost,
+            apiBaseUrl: `${this.gitlab.url}/api/v4`,
+            baseUrl: this.gitlab.url,
+            token: this.gitlab.token,
+          },
+        ],
       },
       catalog: {
         locations: [
-          { type: 'file', target: options.rootCatalogFile, rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Group', 'User', 'Template'] }] },
-          { type: 'file', target: options.catalogFile, rules: [{ allow: ['Component', 'System', 'Group'] }] },
+          {
+            type: 'file',
+            target: options.rootCatalogFile,
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'System',
+                  'API',
+                  'Resource',
+                  'Location',
+                  'Group',
+                  'User',
+                  'Template',
+                ],
+              },
+            ],
+          },
+          {
+            type: 'file',
+            target: options.catalogFile,
+            rules: [{ allow: ['Component', 'System', 'Group'] }],
+          },
         ],
       },
       // Read by Fleetdeck's plugins as they land (see each plugin's config.d.ts).
       fleetdeck: {
         sandbox: {
-          batches: DEFAULT_BATCHES.map(b => ({ batch: b.batch, environment: b.environment, clusters: b.clusters.map(c => c.name) })),
-          gitopsProjects: Object.fromEntries(this.clusters.map(c => [c.cluster.name, { project: c.gitopsProject, paths: istioReleasePaths(c.cluster.name) }])),
+          batches: DEFAULT_BATCHES.map(b => ({
+            batch: b.batch,
+            environment: b.environment,
+            clusters: b.clusters.map(c => c.name),
+          })),
+          gitopsProjects: Object.fromEntries(
+            this.clusters.map(c => [
+              c.cluster.name,
+              {
+                project: c.gitopsProject,
+                paths: istioReleasePaths(c.cluster.name),
+              },
+            ]),
+          ),
           prometheusUrl: this.metrics.url,
           alertmanagerUrl: this.metrics.url,
         },
@@ -192,7 +367,15 @@ export class Fleet {
       ...(this.sentinel
         ? {
             sentinel: {
-              groups: [{ name: SENTINEL_GROUP, masterName: this.sentinel.masterName, sentinels: this.sentinel.sentinelAddresses().map(s => `${s.host}:${s.port}`) }],
+              groups: [
+                {
+                  name: SENTINEL_GROUP,
+                  masterName: this.sentinel.masterName,
+                  sentinels: this.sentinel
+                    .sentinelAddresses()
+                    .map(s => `${s.host}:${s.port}`),
+                },
+              ],
             },
           }
         : {}),

@@ -50,10 +50,17 @@ export class WarmPoolProvisioner {
   private readonly pool: string;
   private size: number;
   private arrivalsPerMinute: number;
-  private readonly sessions = new Map<string, { job: string; timer?: NodeJS.Timeout }>();
+  private readonly sessions = new Map<
+    string,
+    { job: string; timer?: NodeJS.Timeout }
+  >();
   private arrivalTimer?: NodeJS.Timeout;
   private replenishTimer?: NodeJS.Timeout;
-  private counters = { sessionsStarted: 0, onDemandSessions: 0, emptyEvents: 0 };
+  private counters = {
+    sessionsStarted: 0,
+    onDemandSessions: 0,
+    emptyEvents: 0,
+  };
   private readonly random: () => number;
 
   constructor(
@@ -82,19 +89,34 @@ export class WarmPoolProvisioner {
       metadata: {
         name: 'session-provisioner',
         labels: { app: 'session-provisioner', ...this.entityLabel() },
-        annotations: { [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${this.size}` },
+        annotations: {
+          [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${this.size}`,
+        },
       },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'session-provisioner' } },
         template: {
-          metadata: { labels: { app: 'session-provisioner', ...this.entityLabel() } },
-          spec: { containers: [{ name: 'provisioner', image: 'session-provisioner:1.4.0', env: [{ name: 'WARM_POOL_SIZE', value: String(this.size) }] }] },
+          metadata: {
+            labels: { app: 'session-provisioner', ...this.entityLabel() },
+          },
+          spec: {
+            containers: [
+              {
+                name: 'provisioner',
+                image: 'session-provisioner:1.4.0',
+                env: [{ name: 'WARM_POOL_SIZE', value: String(this.size) }],
+              },
+            ],
+          },
         },
       },
     });
     this.replenish();
-    this.replenishTimer = setInterval(() => this.replenish(), this.options.replenishIntervalMs ?? 500);
+    this.replenishTimer = setInterval(
+      () => this.replenish(),
+      this.options.replenishIntervalMs ?? 500,
+    );
     this.replenishTimer.unref();
     this.scheduleArrival();
   }
@@ -114,20 +136,36 @@ export class WarmPoolProvisioner {
 
   setTargetSize(size: number): void {
     this.size = size;
-    this.cluster.store.update(DEPLOYMENT, this.namespace, 'session-provisioner', d => ({
-      ...d,
-      metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${size}` } },
-    }));
+    this.cluster.store.update(
+      DEPLOYMENT,
+      this.namespace,
+      'session-provisioner',
+      d => ({
+        ...d,
+        metadata: {
+          ...d.metadata,
+          annotations: {
+            ...(d.metadata.annotations ?? {}),
+            [WARM_POOL_TARGET_ANNOTATION]: `${this.pool}=${size}`,
+          },
+        },
+      }),
+    );
   }
 
   private entityLabel(): Record<string, string> {
-    return this.options.kubernetesId ? { 'backstage.io/kubernetes-id': this.options.kubernetesId } : {};
+    return this.options.kubernetesId
+      ? { 'backstage.io/kubernetes-id': this.options.kubernetesId }
+      : {};
   }
 
   private scheduleArrival() {
     if (this.arrivalsPerMinute <= 0) return;
     // Poisson arrivals: exponential gaps with mean 60 000 / rate ms.
-    const gap = draw({ kind: 'exponential', meanMs: 60_000 / this.arrivalsPerMinute }, this.random);
+    const gap = draw(
+      { kind: 'exponential', meanMs: 60_000 / this.arrivalsPerMinute },
+      this.random,
+    );
     this.arrivalTimer = setTimeout(() => {
       this.requestSession();
       this.scheduleArrival();
@@ -136,33 +174,63 @@ export class WarmPoolProvisioner {
   }
 
   private pods(): KubeObject[] {
-    return this.cluster.store.list(POD, this.namespace).filter(p => p.metadata.labels?.pool === this.pool);
+    return this.cluster.store
+      .list(POD, this.namespace)
+      .filter(p => p.metadata.labels?.pool === this.pool);
   }
 
   /** `POST /session`: a ready warm pod if there is one, otherwise an on-demand pod. */
   requestSession(): { sessionId: string; pod?: string; warm: boolean } {
     const sessionId = randomBytes(6).toString('hex');
     this.counters.sessionsStarted += 1;
-    const warm = this.pods().find(p => p.metadata.labels?.assigned === 'false' && isPodReady(p));
+    const warm = this.pods().find(
+      p => p.metadata.labels?.assigned === 'false' && isPodReady(p),
+    );
     let jobName: string;
     let podName: string | undefined;
     if (warm) {
       const sessionLabels = { assigned: 'true', 'session-id': sessionId };
-      this.cluster.store.update(POD, this.namespace, warm.metadata.name, p => ({ ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, ...sessionLabels } } }));
+      this.cluster.store.update(POD, this.namespace, warm.metadata.name, p => ({
+        ...p,
+        metadata: {
+          ...p.metadata,
+          labels: { ...p.metadata.labels, ...sessionLabels },
+        },
+      }));
       jobName = warm.metadata.labels!['job-name'];
       this.cluster.store.update(JOB, this.namespace, jobName, j => {
         const next = structuredClone(j);
-        next.metadata.labels = { ...(next.metadata.labels ?? {}), ...sessionLabels };
-        next.spec.template.metadata.labels = { ...next.spec.template.metadata.labels, ...sessionLabels };
+        next.metadata.labels = {
+          ...(next.metadata.labels ?? {}),
+          ...sessionLabels,
+        };
+        next.spec.template.metadata.labels = {
+          ...next.spec.template.metadata.labels,
+          ...sessionLabels,
+        };
         return next;
       });
       podName = warm.metadata.name;
     } else {
       this.counters.emptyEvents += 1;
       this.counters.onDemandSessions += 1;
-      jobName = this.createJob({ assigned: 'true', 'session-id': sessionId, 'fleetdeck.io/on-demand': 'true' }).metadata.name;
+      jobName = this.createJob({
+        assigned: 'true',
+        'session-id': sessionId,
+        'fleetdeck.io/on-demand': 'true',
+      }).metadata.name;
     }
-    const timer = setTimeout(() => this.endSession(sessionId), draw(this.options.sessionDuration ?? { kind: 'lognormal', medianMs: 45_000, sigma: 0.6 }, this.random));
+    const timer = setTimeout(
+      () => this.endSession(sessionId),
+      draw(
+        this.options.sessionDuration ?? {
+          kind: 'lognormal',
+          medianMs: 45_000,
+          sigma: 0.6,
+        },
+        this.random,
+      ),
+    );
     timer.unref();
     this.sessions.set(sessionId, { job: jobName, timer });
     return { sessionId, pod: podName, warm: Boolean(warm) };
@@ -179,18 +247,33 @@ export class WarmPoolProvisioner {
   }
 
   private createJob(labels: Record<string, string>): KubeObject {
-    const podLabels = { app: 'websocket-server', pool: this.pool, ...this.entityLabel(), ...labels };
+    const podLabels = {
+      app: 'websocket-server',
+      pool: this.pool,
+      ...this.entityLabel(),
+      ...labels,
+    };
     return this.cluster.store.create(JOB, this.namespace, {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { generateName: 'websocket-server-', name: '', labels: podLabels },
+      metadata: {
+        generateName: 'websocket-server-',
+        name: '',
+        labels: podLabels,
+      },
       spec: {
         backoffLimit: 0,
         template: {
           metadata: { labels: podLabels },
           spec: {
             restartPolicy: 'Never',
-            containers: [{ name: 'websocket-server', image: this.options.image ?? 'websocket-server:2.1.0', ports: [{ containerPort: 8080 }] }],
+            containers: [
+              {
+                name: 'websocket-server',
+                image: this.options.image ?? 'websocket-server:2.1.0',
+                ports: [{ containerPort: 8080 }],
+              },
+            ],
           },
         },
       },
@@ -201,8 +284,13 @@ export class WarmPoolProvisioner {
   private replenish() {
     const warm = this.cluster.store
       .list(JOB, this.namespace)
-      .filter(j => j.metadata.labels?.pool === this.pool && j.metadata.labels?.assigned === 'false').length;
-    for (let i = warm; i < this.size; i++) this.createJob({ assigned: 'false' });
+      .filter(
+        j =>
+          j.metadata.labels?.pool === this.pool &&
+          j.metadata.labels?.assigned === 'false',
+      ).length;
+    for (let i = warm; i < this.size; i++)
+      this.createJob({ assigned: 'false' });
   }
 
   truth(): WarmPoolTruth {

@@ -17,44 +17,26 @@ export const fleetdeckColors = {
   sky: '#3b82c4',
 };
 
-const pageTheme = {
-  home: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
-    shape: shapes.wave,
-  }),
-  service: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
-    shape: shapes.wave2,
-  }),
-  website: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
-    shape: shapes.round,
-  }),
-  tool: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.teal],
-    shape: shapes.round,
-  }),
-  library: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.teal],
-    shape: shapes.wave2,
-  }),
-  documentation: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
-    shape: shapes.wave,
-  }),
-  other: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
-    shape: shapes.wave,
-  }),
-  app: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.tealDark],
-    shape: shapes.wave,
-  }),
-  apis: genPageTheme({
-    colors: [fleetdeckColors.navy, fleetdeckColors.sky],
-    shape: shapes.wave2,
-  }),
-};
+const { navy, teal, tealDark, sky } = fleetdeckColors;
+// Every page header runs from the navy of the navigation into one accent; kinds differ by accent and wave.
+const pageTheme = Object.fromEntries(
+  (
+    [
+      ['home', tealDark, shapes.wave],
+      ['service', sky, shapes.wave2],
+      ['website', sky, shapes.round],
+      ['tool', teal, shapes.round],
+      ['library', teal, shapes.wave2],
+      ['documentation', sky, shapes.wave],
+      ['other', tealDark, shapes.wave],
+      ['app', tealDark, shapes.wave],
+      ['apis', sky, shapes.wave2],
+    ] as const
+  ).map(([id, accent, shape]) => [
+    id,
+    genPageTheme({ colors: [navy, accent], shape }),
+  ]),
+);
 
 const navigation = {
   background: fleetdeckColors.navy,

@@ -1,0 +1,2 @@
+export { findFreePorts } from './freePorts';
+export { listenOnLoopback } from './listenOnLoopback';
