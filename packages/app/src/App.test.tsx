@@ -1,14 +1,23 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('opens on the Fleetdeck sign-in page offering the configured development users', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: {
+              title: 'Fleetdeck',
+              signIn: {
+                providers: ['development'],
+                developmentUsers: [
+                  { name: 'ada', description: 'Platform admin' },
+                  { name: 'ben', description: 'Engineer' },
+                ],
+              },
+            },
             backend: { baseUrl: 'http://localhost:7007' },
             techdocs: {
               storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
@@ -19,10 +28,20 @@ describe('App', () => {
       ] as any,
     };
 
-    const rendered = render(App.createRoot());
+    render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    expect(
+      await screen.findByRole(
+        'button',
+        { name: 'Sign in as ada' },
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in as ben' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Development sign-in: choose who you are'),
+    ).toBeInTheDocument();
   });
 });
