@@ -15,14 +15,25 @@ export interface RedisNodeConfig {
   password?: string;
 }
 
-export function renderRedisConfig(config: RedisNodeConfig): string {
-  const lines = [
+/** What every process of a topology shares: its port on loopback, in the foreground, logging to its own file. */
+function processLines(config: {
+  name: string;
+  port: number;
+  dir: string;
+}): string[] {
+  return [
     `port ${config.port}`,
     'bind 127.0.0.1',
     'protected-mode no',
     'daemonize no',
     `dir ${quote(config.dir)}`,
     `logfile ${quote(`${config.name}.log`)}`,
+  ];
+}
+
+export function renderRedisConfig(config: RedisNodeConfig): string {
+  const lines = [
+    ...processLines(config),
     // The nodes share one directory, so each needs its own RDB file name
     // (replicas write the snapshot they receive from the master).
     `dbfilename ${quote(`${config.name}.rdb`)}`,
@@ -63,12 +74,7 @@ export interface SentinelNodeConfig {
  */
 export function renderSentinelConfig(config: SentinelNodeConfig): string {
   const lines = [
-    `port ${config.port}`,
-    'bind 127.0.0.1',
-    'protected-mode no',
-    'daemonize no',
-    `dir ${quote(config.dir)}`,
-    `logfile ${quote(`${config.name}.log`)}`,
+    ...processLines(config),
     `sentinel monitor ${config.masterName} 127.0.0.1 ${config.masterPort} ${config.quorum}`,
     `sentinel down-after-milliseconds ${config.masterName} ${config.downAfterMs}`,
     `sentinel failover-timeout ${config.masterName} ${config.failoverTimeoutMs}`,
