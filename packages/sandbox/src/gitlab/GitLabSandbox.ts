@@ -59,6 +59,8 @@ export interface RequestLogEntry {
   /** the decoded path, without the query string */
   path: string;
   status: number;
+  /** when the request arrived, in milliseconds since the epoch */
+  at: number;
 }
 
 const API_PREFIX = '/api/v4/';
@@ -203,9 +205,17 @@ export class GitLabSandbox {
     };
   }
 
-  /** The next `times` requests whose decoded path matches `pathPattern` (all when left out) fail. */
+  /**
+   * Requests whose decoded path matches `pathPattern` (all when left out) fail: the next `times`
+   * of them, or each with probability `rate` until `clearFaults()`.
+   */
   injectFaults(fault: Fault): void {
     this.#traffic.inject(fault);
+  }
+
+  /** Removes every injected fault that is still pending. */
+  clearFaults(): void {
+    this.#traffic.clear();
   }
 
   setLatency(ms: number): void {
@@ -236,6 +246,7 @@ export class GitLabSandbox {
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<void> {
+    const at = Date.now();
     const url = new URL(request.url ?? '/', this.url);
     const method = request.method ?? 'GET';
     const path = decodeOrKeep(url.pathname);
@@ -257,7 +268,7 @@ export class GitLabSandbox {
           : { status: 500, body: { message: '500 Internal Server Error' } };
     }
     this.#send(response, answer);
-    this.#log.push({ method, path, status: answer.status });
+    this.#log.push({ method, path, status: answer.status, at });
     if (this.#log.length > REQUEST_LOG_LIMIT) this.#log.shift();
   }
 

@@ -241,10 +241,18 @@ export class Repository {
     );
   }
 
-  /** The nearest common ancestor, as `git merge-base` finds it for simple histories. */
+  /**
+   * The best common ancestor, as `git merge-base` finds it: a common ancestor that is not an ancestor
+   * of another common ancestor (so a branch merged earlier has its own head as merge base).
+   */
   mergeBase(a: Commit, b: Commit): Commit | undefined {
     const ancestorsOfA = new Set(this.#ancestry(a).map(c => c.id));
-    return this.#ancestry(b).find(c => ancestorsOfA.has(c.id));
+    const common = this.#ancestry(b).filter(c => ancestorsOfA.has(c.id));
+    const below = new Set<string>();
+    for (const c of common) {
+      for (const older of this.#ancestry(c).slice(1)) below.add(older.id);
+    }
+    return common.find(c => !below.has(c.id));
   }
 
   /** Commits reachable from `head` but not from `base`, newest first. */

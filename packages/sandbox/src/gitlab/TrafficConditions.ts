@@ -1,14 +1,34 @@
 import type { ApiResponse } from './http';
 
-export interface Fault {
+interface FaultAnswer {
   readonly status: 429 | 500 | 502;
-  /** how many matching requests fail */
-  readonly times: number;
   /** the `Retry-After` of a 429; 60 when left out */
   readonly retryAfterSeconds?: number;
   /** tested against the decoded path; every request matches when left out */
   readonly pathPattern?: RegExp;
 }
+
+/** Fails the next `times` matching requests, then goes away. */
+export interface CountedFault extends FaultAnswer {
+  /** how many matching requests fail */
+  readonly times: number;
+  readonly rate?: never;
+}
+
+/** Fails each matching request with probability `rate` until the faults are cleared. */
+export interface ProbableFault extends FaultAnswer {
+  /** the fraction of matching requests that fail, in (0, 1] */
+  readonly rate: number;
+  /** makes the failures repeatable: the same seed fails the same requests of the same sequence */
+  readonly seed?: number;
+  readonly times?: never;
+}
+
+export type Fault = CountedFault | ProbableFault;
+
+type PendingFault =
+  | { kind: 'counted'; fault: CountedFault; left: number }
+  | { kind: 'probable'; fault: ProbableFault; draw: () => number };
 
 const RATE_LIMIT = 2000;
 const WINDOW_SECONDS = 60;
@@ -20,7 +40,7 @@ const WINDOW_SECONDS = 60;
  */
 export class TrafficConditions {
   latencyMs: number;
-  readonly #faults: Array<{ fault: Fault; left: number }> = [];
+  readonly #faults: PendingFault[] = [];
   #windowStart = 0;
   #observed = 0;
 
@@ -29,24 +49,54 @@ export class TrafficConditions {
   }
 
   inject(fault: Fault): void {
+    if (fault.rate !== undefined) {
+      if (fault.times !== undefined) {
+        throw new Error('A fault has either times or a rate, not both');
+      }
+      if (!(fault.rate > 0 && fault.rate <= 1)) {
+        throw new Error(
+          `A fault rate is a fraction above 0 and at most 1, not ${fault.rate}`,
+        );
+      }
+      this.#faults.push({
+        kind: 'probable',
+        fault,
+        draw: fault.seed === undefined ? Math.random : seededRandom(fault.seed),
+      });
+      return;
+    }
     if (!Number.isInteger(fault.times) || fault.times < 1) {
       throw new Error(
         `A fault needs a positive whole number of times, not ${fault.times}`,
       );
     }
-    this.#faults.push({ fault, left: fault.times });
+    this.#faults.push({ kind: 'counted', fault, left: fault.times });
   }
 
-  /** The answer of the first pending fault that matches `path`, spending one of its times. */
+  /** Removes every pending fault, counted and probable. */
+  clear(): void {
+    this.#faults.length = 0;
+  }
+
+  /**
+   * The answer of the first fault, in the order they were injected, that matches `path` and
+   * fires: a counted fault always fires (spending one of its times), a probable one with its rate.
+   */
   takeFault(path: string): ApiResponse | undefined {
-    const index = this.#faults.findIndex(
-      ({ fault }) => fault.pathPattern?.test(path) ?? true,
-    );
-    if (index < 0) return undefined;
-    const pending = this.#faults[index];
-    pending.left -= 1;
-    if (pending.left === 0) this.#faults.splice(index, 1);
-    return faultResponse(pending.fault);
+    for (let index = 0; index < this.#faults.length; index++) {
+      const pending = this.#faults[index];
+      if (!(pending.fault.pathPattern?.test(path) ?? true)) continue;
+      if (pending.kind === 'probable') {
+        if (pending.draw() < pending.fault.rate) {
+          return faultResponse(pending.fault);
+        }
+        continue;
+      }
+      pending.left -= 1;
+      if (pending.left === 0) this.#faults.splice(index, 1);
+      return faultResponse(pending.fault);
+    }
+    return undefined;
   }
 
   /** Counts a request in the current window and gives GitLab's RateLimit-* headers for it. */
@@ -70,7 +120,7 @@ export class TrafficConditions {
 
 // The bodies GitLab's front ends send: Rack::Attack's plain text for a throttle, the API's
 // JSON for an internal error, Workhorse's page for a bad gateway.
-function faultResponse(fault: Fault): ApiResponse {
+function faultResponse(fault: FaultAnswer): ApiResponse {
   switch (fault.status) {
     case 429:
       return {
@@ -90,4 +140,16 @@ function faultResponse(fault: Fault): ApiResponse {
     default:
       throw new Error(`Unsupported fault status ${fault.status}`);
   }
+}
+
+// mulberry32: a small, well-mixed generator, enough to make a fault pattern repeatable
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -172,12 +172,65 @@ describe('GitLabSandbox over raw HTTP', () => {
     expect(throttled.text).toBe('Retry later\n');
     await api.get('/api/v4/user').set(auth()).expect(429);
     await api.get('/api/v4/user').set(auth()).expect(200);
-    expect(sandbox.requestLog()).toEqual([
+    const log = sandbox.requestLog();
+    expect(log.map(({ at: _at, ...entry }) => entry)).toEqual([
       { method: 'GET', path: '/api/v4/projects/platform/app', status: 200 },
       { method: 'GET', path: '/api/v4/user', status: 429 },
       { method: 'GET', path: '/api/v4/user', status: 429 },
       { method: 'GET', path: '/api/v4/user', status: 200 },
     ]);
+    // arrival times, in the order the requests came
+    const times = log.map(entry => entry.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('fails a fraction of the matching requests until the faults are cleared', async () => {
+    const statuses = async (count: number) => {
+      const seen: number[] = [];
+      for (let i = 0; i < count; i++) {
+        seen.push((await api.get('/api/v4/user').set(auth())).status);
+      }
+      return seen;
+    };
+    sandbox.injectFaults({
+      status: 502,
+      rate: 0.5,
+      seed: 7,
+      pathPattern: /\/user$/,
+    });
+    await api.get(`/api/v4/projects/${ENCODED}`).set(auth()).expect(200);
+    const first = await statuses(40);
+    expect(new Set(first)).toEqual(new Set([200, 502]));
+
+    // the same seed fails the same requests again
+    sandbox.clearFaults();
+    sandbox.injectFaults({ status: 502, rate: 0.5, seed: 7 });
+    expect(await statuses(40)).toEqual(first);
+
+    sandbox.clearFaults();
+    expect(new Set(await statuses(10))).toEqual(new Set([200]));
+  });
+
+  it('tries faults in the order they were injected, a rate of 1 failing every request', async () => {
+    sandbox.injectFaults({ status: 429, rate: 1, retryAfterSeconds: 1 });
+    sandbox.injectFaults({ status: 500, times: 1 });
+    const throttled = await api.get('/api/v4/user').set(auth()).expect(429);
+    expect(throttled.headers['retry-after']).toBe('1');
+    await api.get('/api/v4/user').set(auth()).expect(429);
+    sandbox.clearFaults();
+    sandbox.injectFaults({ status: 500, times: 1 });
+    sandbox.injectFaults({ status: 429, rate: 1 });
+    await api.get('/api/v4/user').set(auth()).expect(500);
+    await api.get('/api/v4/user').set(auth()).expect(429);
+  });
+
+  it('refuses a fault rate outside (0, 1]', () => {
+    expect(() => sandbox.injectFaults({ status: 502, rate: 0 })).toThrow(
+      /rate/,
+    );
+    expect(() => sandbox.injectFaults({ status: 502, rate: 1.5 })).toThrow(
+      /rate/,
+    );
   });
 
   it('injects a 502 like the gateway in front of GitLab', async () => {

@@ -6,4 +6,4 @@ export type {
   RequestLogEntry,
 } from './GitLabSandbox';
 export type { NewProject } from './ProjectDirectory';
-export type { Fault } from './TrafficConditions';
+export type { CountedFault, Fault, ProbableFault } from './TrafficConditions';

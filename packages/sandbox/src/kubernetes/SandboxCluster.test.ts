@@ -158,6 +158,36 @@ describe('SandboxCluster controllers', () => {
     });
   });
 
+  it('serves the sidecar injector webhook, its istiod Service and the Istio CRDs that installing Istio creates', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromOptions(cluster.kubeConfigOptions());
+    const webhooks = await kc
+      .makeApiClient(k8s.AdmissionregistrationV1Api)
+      .listMutatingWebhookConfiguration();
+    const injector = webhooks.items.find(
+      w => w.metadata?.name === 'istio-sidecar-injector',
+    );
+    expect(injector?.webhooks?.[0].clientConfig.service).toMatchObject({
+      name: 'istiod',
+      namespace: 'istio-system',
+    });
+    await expect(
+      kc
+        .makeApiClient(k8s.CoreV1Api)
+        .readNamespacedService({ name: 'istiod', namespace: 'istio-system' }),
+    ).resolves.toMatchObject({ metadata: { name: 'istiod' } });
+    const crds = await kc
+      .makeApiClient(k8s.ApiextensionsV1Api)
+      .listCustomResourceDefinition();
+    expect(crds.items.map(c => c.metadata?.name)).toEqual(
+      expect.arrayContaining([
+        'virtualservices.networking.istio.io',
+        'destinationrules.networking.istio.io',
+        'peerauthentications.security.istio.io',
+      ]),
+    );
+  });
+
   it('runs a Job pod and garbage-collects it with the Job', async () => {
     cluster.store.create(JOB, 'default', {
       apiVersion: 'batch/v1',

@@ -10,6 +10,30 @@ const NODE = typeOfKind('Node');
 const NAMESPACE = typeOfKind('Namespace');
 const DEPLOYMENT = typeOfKind('Deployment');
 const HELMRELEASE = typeOfKind('HelmRelease');
+const SERVICE = typeOfKind('Service');
+const MUTATING_WEBHOOK = typeOfKind('MutatingWebhookConfiguration');
+const CRD = typeOfKind('CustomResourceDefinition');
+
+const ISTIOD_SELECTOR = { app: 'istiod', istio: 'pilot' };
+const ISTIOD_LABELS = { ...ISTIOD_SELECTOR, 'istio.io/rev': 'default' };
+
+/** The CustomResourceDefinitions Istio's `base` chart installs: [group, kind, plural]. */
+const ISTIO_CRDS: Array<[string, string, string]> = [
+  ['networking.istio.io', 'VirtualService', 'virtualservices'],
+  ['networking.istio.io', 'DestinationRule', 'destinationrules'],
+  ['networking.istio.io', 'Gateway', 'gateways'],
+  ['networking.istio.io', 'ServiceEntry', 'serviceentries'],
+  ['networking.istio.io', 'Sidecar', 'sidecars'],
+  ['networking.istio.io', 'EnvoyFilter', 'envoyfilters'],
+  ['networking.istio.io', 'WorkloadEntry', 'workloadentries'],
+  ['networking.istio.io', 'WorkloadGroup', 'workloadgroups'],
+  ['networking.istio.io', 'ProxyConfig', 'proxyconfigs'],
+  ['security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'],
+  ['security.istio.io', 'PeerAuthentication', 'peerauthentications'],
+  ['security.istio.io', 'RequestAuthentication', 'requestauthentications'],
+  ['telemetry.istio.io', 'Telemetry', 'telemetries'],
+  ['extensions.istio.io', 'WasmPlugin', 'wasmplugins'],
+];
 
 export interface SandboxClusterOptions {
   name: string;
@@ -163,27 +187,79 @@ export class SandboxCluster {
     });
   }
 
-  /** istiod in `istio-system`, plus the Flux HelmReleases that a GitOps repository would have created. */
+  /**
+   * istiod in `istio-system` with its Service, the sidecar injector webhook and Istio's CRDs, plus the Flux
+   * HelmReleases that a GitOps repository would have created.
+   */
   private installIstio(version: string) {
     this.ensureNamespace('istio-system');
+    for (const [group, kind, plural] of ISTIO_CRDS) {
+      this.store.create(CRD, undefined, istioCrd(group, kind, plural));
+    }
+    this.store.create(SERVICE, 'istio-system', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istiod', labels: ISTIOD_LABELS },
+      spec: {
+        type: 'ClusterIP',
+        selector: ISTIOD_SELECTOR,
+        ports: [
+          { name: 'grpc-xds', port: 15010, protocol: 'TCP' },
+          { name: 'https-dns', port: 15012, protocol: 'TCP' },
+          {
+            name: 'https-webhook',
+            port: 443,
+            targetPort: 15017,
+            protocol: 'TCP',
+          },
+          { name: 'http-monitoring', port: 15014, protocol: 'TCP' },
+        ],
+      },
+    });
+    this.store.create(MUTATING_WEBHOOK, undefined, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: {
+        name: 'istio-sidecar-injector',
+        labels: { app: 'sidecar-injector', 'istio.io/rev': 'default' },
+      },
+      webhooks: [
+        {
+          name: 'namespace.sidecar-injector.istio.io',
+          admissionReviewVersions: ['v1'],
+          clientConfig: {
+            service: {
+              name: 'istiod',
+              namespace: 'istio-system',
+              path: '/inject',
+              port: 443,
+            },
+          },
+          failurePolicy: 'Fail',
+          sideEffects: 'None',
+          namespaceSelector: {
+            matchLabels: { 'istio-injection': 'enabled' },
+          },
+          rules: [
+            {
+              apiGroups: [''],
+              apiVersions: ['v1'],
+              operations: ['CREATE'],
+              resources: ['pods'],
+            },
+          ],
+        },
+      ],
+    });
     this.store.create(DEPLOYMENT, 'istio-system', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: {
-        name: 'istiod',
-        labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' },
-      },
+      metadata: { name: 'istiod', labels: ISTIOD_LABELS },
       spec: {
         replicas: 1,
-        selector: { matchLabels: { app: 'istiod', istio: 'pilot' } },
+        selector: { matchLabels: ISTIOD_SELECTOR },
         template: {
-          metadata: {
-            labels: {
-              app: 'istiod',
-              istio: 'pilot',
-              'istio.io/rev': 'default',
-            },
-          },
+          metadata: { labels: ISTIOD_LABELS },
           spec: {
             containers: [
               { name: 'discovery', image: `docker.io/istio/pilot:${version}` },
@@ -311,6 +387,36 @@ export class SandboxCluster {
     this.controllers.stop();
     await this.api.stop();
   }
+}
+
+function istioCrd(group: string, kind: string, plural: string): KubeObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${plural}.${group}`,
+      labels: { app: 'istio-pilot', chart: 'istio', release: 'istio-base' },
+    },
+    spec: {
+      group,
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular: kind.toLowerCase(),
+      },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true }],
+    },
+    status: {
+      conditions: [
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts' },
+        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted' },
+      ],
+      acceptedNames: { kind, plural },
+      storedVersions: ['v1'],
+    },
+  };
 }
 
 function helmReleaseStatus(chart: string, version: string, ready: boolean) {

@@ -114,6 +114,21 @@ export const RESOURCE_TYPES: ResourceType[] = [
     shortNames: ['hr'],
     subresources: ['status'],
   }),
+  type(
+    'admissionregistration.k8s.io',
+    'v1',
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+  ),
+  type(
+    'apiextensions.k8s.io',
+    'v1',
+    'CustomResourceDefinition',
+    'customresourcedefinitions',
+    false,
+    { shortNames: ['crd', 'crds'], subresources: ['status'] },
+  ),
 ];
 
 export function apiVersionOf(t: ResourceType): string {

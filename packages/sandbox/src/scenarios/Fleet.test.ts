@@ -16,7 +16,7 @@ describe('the default scenario', () => {
     await fleet?.stop();
   });
 
-  it('runs 8 clusters in 5 batches with Istio, workloads and two warm pools', async () => {
+  it('runs 9 clusters in 5 batches with Istio, workloads and two warm pools', async () => {
     expect(fleet.clusters.map(c => `${c.batch}:${c.cluster.name}`)).toEqual(
       DEFAULT_BATCHES.flatMap(b => b.clusters.map(c => `${b.batch}:${c.name}`)),
     );
@@ -63,7 +63,7 @@ describe('the default scenario', () => {
       catalogFile: '/tmp/catalog.yaml',
       rootCatalogFile: '/repo/catalog-info.yaml',
     });
-    expect(config.kubernetes.clusterLocatorMethods[0].clusters).toHaveLength(8);
+    expect(config.kubernetes.clusterLocatorMethods[0].clusters).toHaveLength(9);
     expect(config.integrations.gitlab[0].apiBaseUrl).toBe(
       `${fleet.gitlab.url}/api/v4`,
     );

@@ -46,7 +46,10 @@ export const DEFAULT_BATCHES: Array<{
   {
     batch: 'test',
     environment: 'test',
-    clusters: [{ name: 'test-1', region: 'eu-west-1' }],
+    clusters: [
+      { name: 'test-1', region: 'eu-west-1' },
+      { name: 'test-2', region: 'us-east-1' },
+    ],
   },
   {
     batch: 'dev-wave-1',
@@ -111,7 +114,7 @@ export class Fleet {
     readonly workloads: Workload[],
   ) {}
 
-  /** The default scenario: 8 clusters in 5 batches, 2 warm pools, one Sentinel group, GitOps projects per batch. */
+  /** The default scenario: 9 clusters in 5 batches, 2 warm pools, one Sentinel group, GitOps projects per batch. */
   static async startDefault(options: FleetOptions = {}): Promise<Fleet> {
     const started: Array<{ stop(): unknown }> = [];
     try {
@@ -301,6 +304,35 @@ export class Fleet {
     return docs.map(d => stringify(d)).join('---\n');
   }
 
+  /** `upgradeWaves:` config: batches in order, the registry's clusters, metrics and alerts, a soak of seconds. */
+  upgradeWavesConfig(options: { soakSeconds?: number } = {}) {
+    return {
+      batches: DEFAULT_BATCHES.map(b => ({ id: b.batch })),
+      soakSeconds: options.soakSeconds ?? 20,
+      prometheus: { url: this.metrics.url },
+      alertmanager: { url: this.metrics.url },
+      approval: { approvers: ['group:default/platform-operators'] },
+      registry: {
+        clusters: this.clusters.map(c => ({
+          clusterId: c.cluster.name,
+          name: c.cluster.name,
+          batchId: c.batch,
+          environment: c.environment,
+          region: c.region,
+          account: 'sandbox',
+          access: { kubernetesClusterName: c.cluster.name },
+          gitops: {
+            project: c.gitopsProject,
+            branch: 'main',
+            paths: Object.values(istioReleasePaths(c.cluster.name)),
+          },
+          istioVersion: DEFAULT_ISTIO_VERSION,
+          owners: ['group:default/platform'],
+        })),
+      },
+    };
+  }
+
   /** The app-config that points a Fleetdeck portal at this fleet. */
   appConfig(options: { catalogFile: string; rootCatalogFile: string }): object {
     const gitlabHost = this.gitlab.url.replace(/^http:\/\//, '');
@@ -343,6 +375,8 @@ export class Fleet {
           },
         ],
       },
+      // The upgrade-waves plugin (plugins/upgrade-waves-backend/config.d.ts): the registry seeded with this fleet.
+      upgradeWaves: this.upgradeWavesConfig(),
       // Read by Fleetdeck's plugins as they land (see each plugin's config.d.ts).
       fleetdeck: {
         sandbox: {
