@@ -1,0 +1,171 @@
+import { ResponseError } from '@backstage/errors';
+import type {
+  Batch,
+  BlastRadiusEntry,
+  Cluster,
+  ClusterRegistration,
+  Wave,
+  WaveDetail,
+} from './types';
+
+/** Body of `POST /waves`. @public */
+export interface StartWaveRequest {
+  batchId: string;
+  targetVersion: string;
+  /** Soak time override for this wave. */
+  soakSeconds?: number;
+  /** Start although the batch before is not HEALTHY on the target (needs `upgrade-waves.wave.override-order`). */
+  overrideOrder?: boolean;
+  reason?: string;
+}
+
+/** Body of approve / reject / rollback / cancel / pause / resume. @public */
+export interface WaveActionRequest {
+  comment?: string;
+}
+
+/** What `POST /waves` checks before starting: the batch before and whether it is on the target. @public */
+export interface WavePrerequisite {
+  batchId: string;
+  previousBatchId?: string;
+  satisfied: boolean;
+  message: string;
+}
+
+/** The upgrade-waves REST API, as the frontend and the scaffolder actions call it. @public */
+export interface UpgradeWavesApi {
+  listClusters(): Promise<Cluster[]>;
+  getCluster(clusterId: string): Promise<Cluster>;
+  registerCluster(cluster: ClusterRegistration): Promise<Cluster>;
+  listBatches(): Promise<Batch[]>;
+  getPrerequisite(
+    batchId: string,
+    targetVersion: string,
+  ): Promise<WavePrerequisite>;
+  listWaves(filter?: { clusterId?: string; batchId?: string }): Promise<Wave[]>;
+  getWave(waveId: string): Promise<WaveDetail>;
+  startWave(request: StartWaveRequest): Promise<Wave>;
+  approveWave(waveId: string, comment: string): Promise<Wave>;
+  rejectWave(waveId: string, comment: string): Promise<Wave>;
+  pauseWave(waveId: string, comment?: string): Promise<Wave>;
+  resumeWave(waveId: string, comment?: string): Promise<Wave>;
+  rollbackWave(waveId: string, comment?: string): Promise<Wave>;
+  cancelWave(waveId: string, comment?: string): Promise<Wave>;
+  getBlastRadius(waveId: string): Promise<BlastRadiusEntry[]>;
+}
+
+/**
+ * A client of the upgrade-waves backend over HTTP. Works in the browser (with the app's discovery and fetch
+ * APIs) and in backend code such as scaffolder actions (with the discovery service and a token).
+ *
+ * @public
+ */
+export class UpgradeWavesClient implements UpgradeWavesApi {
+  private readonly discovery: { getBaseUrl(pluginId: string): Promise<string> };
+  private readonly fetchFn: typeof fetch;
+  private readonly token?: () => Promise<string | undefined>;
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi?: { fetch: typeof fetch };
+    /** For backend callers: the bearer token to send (a user's on-behalf-of token or a service token). */
+    getToken?: () => Promise<string | undefined>;
+  }) {
+    this.discovery = options.discoveryApi;
+    this.fetchFn = options.fetchApi?.fetch ?? fetch;
+    this.token = options.getToken;
+  }
+
+  listClusters() {
+    return this.request<Cluster[]>('GET', '/clusters');
+  }
+  getCluster(clusterId: string) {
+    return this.request<Cluster>(
+      'GET',
+      `/clusters/${encodeURIComponent(clusterId)}`,
+    );
+  }
+  registerCluster(cluster: ClusterRegistration) {
+    return this.request<Cluster>('POST', '/clusters', cluster);
+  }
+  listBatches() {
+    return this.request<Batch[]>('GET', '/batches');
+  }
+  getPrerequisite(batchId: string, targetVersion: string) {
+    const q = new URLSearchParams({ targetVersion });
+    return this.request<WavePrerequisite>(
+      'GET',
+      `/batches/${encodeURIComponent(batchId)}/prerequisite?${q}`,
+    );
+  }
+  listWaves(filter: { clusterId?: string; batchId?: string } = {}) {
+    const q = new URLSearchParams();
+    if (filter.clusterId) q.set('clusterId', filter.clusterId);
+    if (filter.batchId) q.set('batchId', filter.batchId);
+    const qs = q.toString();
+    return this.request<Wave[]>('GET', `/waves${qs ? `?${qs}` : ''}`);
+  }
+  getWave(waveId: string) {
+    return this.request<WaveDetail>('GET', this.wavePath(waveId));
+  }
+  startWave(request: StartWaveRequest) {
+    return this.request<Wave>('POST', '/waves', request);
+  }
+  approveWave(waveId: string, comment: string) {
+    return this.action(waveId, 'approve', comment);
+  }
+  rejectWave(waveId: string, comment: string) {
+    return this.action(waveId, 'reject', comment);
+  }
+  pauseWave(waveId: string, comment?: string) {
+    return this.action(waveId, 'pause', comment);
+  }
+  resumeWave(waveId: string, comment?: string) {
+    return this.action(waveId, 'resume', comment);
+  }
+  rollbackWave(waveId: string, comment?: string) {
+    return this.action(waveId, 'rollback', comment);
+  }
+  cancelWave(waveId: string, comment?: string) {
+    return this.action(waveId, 'cancel', comment);
+  }
+  getBlastRadius(waveId: string) {
+    return this.request<BlastRadiusEntry[]>(
+      'GET',
+      `${this.wavePath(waveId)}/blast-radius`,
+    );
+  }
+
+  private wavePath(waveId: string) {
+    return `/waves/${encodeURIComponent(waveId)}`;
+  }
+
+  private action(waveId: string, action: string, comment?: string) {
+    return this.request<Wave>(
+      'POST',
+      `${this.wavePath(waveId)}/${action}`,
+      comment === undefined ? {} : { comment },
+    );
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.discovery.getBaseUrl('upgrade-waves');
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = await this.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await this.fetchFn(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
