@@ -1,0 +1,141 @@
+export interface Config {
+  /** Fleetdeck upgrade waves: progressive Istio upgrades across the fleet (seed 002, GUARD). */
+  upgradeWaves?: {
+    /** The cluster registry. */
+    registry?: {
+      /** Where clusters are stored: the backend's own database (default) or a DynamoDB table. */
+      store?: 'database' | 'dynamodb';
+      dynamodb?: {
+        /** Default `guard-cluster-registry` (primary key `cluster_id`, GSI `batch_id-index`). */
+        tableName?: string;
+        region?: string;
+        /** A DynamoDB-compatible endpoint, e.g. a local one; AWS's when absent. */
+        endpoint?: string;
+        /** Static credentials; the AWS default provider chain when absent. */
+        credentials?: {
+          accessKeyId: string;
+          /** @visibility secret */
+          secretAccessKey: string;
+        };
+      };
+      /**
+       * Clusters registered at startup when the registry does not have them yet. Once registered, the registry
+       * (not this list) is the source of truth.
+       */
+      clusters?: Array<{
+        clusterId: string;
+        name: string;
+        batchId: string;
+        environment: string;
+        region: string;
+        account?: string;
+        roleArn?: string;
+        access?: {
+          /** The entry in `kubernetes.clusterLocatorMethods` to use; the cluster's name by default. */
+          kubernetesClusterName?: string;
+          /** A context of the kubeconfig file in `upgradeWaves.kubeconfig`. */
+          kubeconfigContext?: string;
+        };
+        gitops: {
+          /** GitLab project path of the Flux repository. */
+          project: string;
+          branch?: string;
+          /** The Istio HelmRelease files (base, istiod, gateways). */
+          paths: string[];
+        };
+        istioVersion: string;
+        istioRevision?: string;
+        /** Entity refs of the owners. */
+        owners?: string[];
+        metrics?: {
+          requestRate?: string;
+          errorRate?: string;
+          latencyP95Ms?: string;
+        };
+        datadogTags?: string[];
+      }>;
+    };
+    /** Batches in rollout order, e.g. test, dev-wave-1, staging, prod-wave-1. */
+    batches?: Array<{
+      id: string;
+      /** Soak for this batch, overriding `soakSeconds`. */
+      soakSeconds?: number;
+    }>;
+    /** How long a wave soaks before it is validated. Default 3600 (60 minutes). */
+    soakSeconds?: number;
+    /** GUARD's ValidationThresholds. */
+    thresholds?: {
+      /** Largest allowed error-rate increase as an absolute fraction. Default 0.01 (one percentage point). */
+      maxErrorRateIncrease?: number;
+      /** Largest allowed p95 latency increase in percent. Default 20. */
+      maxLatencyIncreasePercent?: number;
+      /** Minimum requests per second for a meaningful comparison. Default 1. */
+      minRequestRate?: number;
+    };
+    approval?: {
+      /** Let the person who started a wave approve it. Default false (four-eyes). */
+      allowSelfApproval?: boolean;
+      /** Entity refs notified when a wave awaits approval. */
+      approvers?: string[];
+    };
+    /** `auto` (default): approving merges the MR. `manual`: the wave waits for a merge done in GitLab. */
+    mergeMode?: 'auto' | 'manual';
+    rollback?: {
+      /** Merge rollback MRs automatically. Default true. */
+      autoMerge?: boolean;
+    };
+    /** How long istiod may take to reach the target version after the merge. Default 900. */
+    istiodTimeoutSeconds?: number;
+    /** How often the orchestrator runs. Default 2 seconds. */
+    orchestratorFrequencySeconds?: number;
+    /**
+     * How long the orchestrator's scheduler lock lasts, default 120 seconds. A run stops taking steps after half
+     * of it; after a crash, another replica (or the restarted one) resumes once the lock has expired.
+     */
+    orchestratorTimeoutSeconds?: number;
+    gitlab?: {
+      /** Host of the `integrations.gitlab` entry to use (its token is used); the first entry by default. */
+      host?: string;
+      /** One limiter shared by every GitLab call. Default 600. */
+      requestsPerMinute?: number;
+      /** Attempts per call on 429 / 5xx. Default 6. */
+      maxAttempts?: number;
+    };
+    checks?: {
+      /** Checks in flight at once across clusters. Default 10. */
+      concurrency?: number;
+      /** Per-check timeout. Default 30. */
+      timeoutSeconds?: number;
+      istioctl?: {
+        /** Path of an istioctl binary; without it, Istio analysis checks webhooks and CRDs through the API. */
+        path?: string;
+      };
+    };
+    restart?: {
+      /** Workloads restarted at once per cluster. Default 5. */
+      concurrency?: number;
+    };
+    /** A kubeconfig file for clusters reached by context. */
+    kubeconfig?: string;
+    prometheus?: { url: string };
+    alertmanager?: { url: string };
+    alerts?: { provider?: 'prometheus' | 'datadog' };
+    metrics?: {
+      provider?: 'prometheus' | 'datadog';
+      /** Default queries; `{cluster}` is replaced by the cluster name. */
+      queries?: {
+        requestRate?: string;
+        errorRate?: string;
+        latencyP95Ms?: string;
+      };
+    };
+    datadog?: {
+      /** Default https://api.datadoghq.com */
+      apiUrl?: string;
+      /** @visibility secret */
+      apiKey?: string;
+      /** @visibility secret */
+      appKey?: string;
+    };
+  };
+}

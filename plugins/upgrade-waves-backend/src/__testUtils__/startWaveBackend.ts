@@ -1,0 +1,98 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { AddressInfo } from 'node:net';
+import { upgradeWavesPlugin } from '../plugin';
+
+export interface WaveBackendOptions {
+  /** App config: `upgradeWaves`, `kubernetes`, `integrations` (e.g. from the sandbox fleet) and `backend.database`. */
+  config: object;
+  /** Users whose every permission request is denied. */
+  deniedUsers?: string[];
+  /** Catalog entities, for the blast radius and the owners notified. */
+  entities?: Entity[];
+}
+
+export interface WaveBackend {
+  url: string;
+  signals: Array<{ channel: string; message: unknown }>;
+  notifications: NotificationSendOptions[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The upgrade-waves plugin alone in a backend with the real database and scheduler services, mock auth
+ * (send `mockCredentials.user.header(ref)`), an in-memory catalog, and recorded signals and notifications.
+ */
+export async function startWaveBackend(
+  options: WaveBackendOptions,
+): Promise<WaveBackend> {
+  const signals: WaveBackend['signals'] = [];
+  const notifications: NotificationSendOptions[] = [];
+  const denied = new Set(options.deniedUsers ?? []);
+  const backend = await startTestBackend({
+    features: [
+      upgradeWavesPlugin,
+      mockServices.rootConfig.factory({ data: options.config as any }),
+      databaseServiceFactory,
+      schedulerServiceFactory,
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => ({
+          async authorize(requests: any[], { credentials }: any) {
+            const user = credentials?.principal?.userEntityRef;
+            const result =
+              user && denied.has(user)
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW;
+            return requests.map(() => ({ result })) as any;
+          },
+          async authorizeConditional(requests: any[]) {
+            return requests.map(() => ({
+              result: AuthorizeResult.ALLOW,
+            })) as any;
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          async publish(signal: any) {
+            signals.push({ channel: signal.channel, message: signal.message });
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          async send(notification: NotificationSendOptions) {
+            notifications.push(notification);
+          },
+        }),
+      }),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/upgrade-waves`,
+    signals,
+    notifications,
+    stop: () => backend.stop(),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Config } from '@backstage/config';
+import type { OrchestratorOptions } from './orchestrator/types';
+import type { UpgradeWavesSettings } from './service/UpgradeWavesService';
+
+/** Everything the plugin reads from `upgradeWaves`, read in one place (the parts with their own readers aside). */
+export interface UpgradeWavesConfig {
+  settings: UpgradeWavesSettings;
+  orchestrator: OrchestratorOptions;
+  orchestratorFrequencySeconds: number;
+  orchestratorTimeoutSeconds: number;
+  approvers: string[];
+  checks: { concurrency: number; timeoutMs: number };
+  restartConcurrency: number;
+}
+
+export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
+  const config = root.getOptionalConfig('upgradeWaves');
+  const batches = config?.getOptionalConfigArray('batches') ?? [];
+  const soakSeconds: Record<string, number> = {};
+  for (const b of batches) {
+    const soak = b.getOptionalNumber('soakSeconds');
+    if (soak !== undefined) soakSeconds[b.getString('id')] = soak;
+  }
+  const mergeMode = config?.getOptionalString('mergeMode') ?? 'auto';
+  if (mergeMode !== 'auto' && mergeMode !== 'manual') {
+    throw new Error(
+      `upgradeWaves.mergeMode must be 'auto' or 'manual', not '${mergeMode}'`,
+    );
+  }
+  return {
+    settings: {
+      batchOrder: batches.map(b => b.getString('id')),
+      soakSeconds,
+      defaultSoakSeconds: config?.getOptionalNumber('soakSeconds') ?? 3600,
+      thresholds: {
+        maxErrorRateIncrease:
+          config?.getOptionalNumber('thresholds.maxErrorRateIncrease') ?? 0.01,
+        maxLatencyIncreasePercent:
+          config?.getOptionalNumber('thresholds.maxLatencyIncreasePercent') ??
+          20,
+        minRequestRate:
+          config?.getOptionalNumber('thresholds.minRequestRate') ?? 1,
+      },
+      allowSelfApproval:
+        config?.getOptionalBoolean('approval.allowSelfApproval') ?? false,
+    },
+    orchestrator: {
+      mergeMode,
+      autoMergeRollback:
+        config?.getOptionalBoolean('rollback.autoMerge') ?? true,
+      istiodTimeoutSeconds:
+        config?.getOptionalNumber('istiodTimeoutSeconds') ?? 900,
+    },
+    orchestratorFrequencySeconds:
+      config?.getOptionalNumber('orchestratorFrequencySeconds') ?? 2,
+    orchestratorTimeoutSeconds:
+      config?.getOptionalNumber('orchestratorTimeoutSeconds') ?? 120,
+    approvers: config?.getOptionalStringArray('approval.approvers') ?? [],
+    checks: {
+      concurrency: config?.getOptionalNumber('checks.concurrency') ?? 10,
+      timeoutMs: (config?.getOptionalNumber('checks.timeoutSeconds') ?? 30) * 1000,
+    },
+    restartConcurrency: config?.getOptionalNumber('restart.concurrency') ?? 5,
+  };
+}

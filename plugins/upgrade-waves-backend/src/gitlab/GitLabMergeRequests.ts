@@ -1,0 +1,396 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { Gitlab } from '@gitbeaker/rest';
+import { requestFailure, toGitLabError } from './errors';
+import { GitLabRateLimiter } from './GitLabRateLimiter';
+import { createLimitedRequester } from './requester';
+
+/** A merge request as the upgrade waves see it. */
+export interface MergeRequest {
+  iid: number;
+  webUrl: string;
+  /** GitLab's `locked` (a merge in progress) is reported as `opened`. */
+  state: 'opened' | 'merged' | 'closed';
+  sourceBranch: string;
+  targetBranch: string;
+  title: string;
+}
+
+/** Files changed by a merge request and its lines added and removed. */
+export interface DiffSummary {
+  files: number;
+  additions: number;
+  deletions: number;
+}
+
+export interface FileContent {
+  path: string;
+  content: string;
+}
+
+export interface GitLabMergeRequestsOptions {
+  /** GitLab's base URL, e.g. `https://gitlab.example.com` or `http://127.0.0.1:1234`. */
+  host: string;
+  token: string;
+  /** Shared by every GitLab call of the backend. */
+  limiter: GitLabRateLimiter;
+  /** Attempts per request, the first included (429, 5xx and connection failures are retried). */
+  maxAttempts: number;
+  logger: LoggerService;
+  /** The wait between attempts; tests shorten it. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type GitbeakerMergeRequest = {
+  iid: number;
+  web_url: string;
+  state: string;
+  source_branch: string;
+  target_branch: string;
+  title: string;
+};
+
+/**
+ * The GitLab calls of the merge-request flow, on the real `@gitbeaker/rest` client. Every HTTP
+ * request passes the shared rate limiter and is retried on 429 / 5xx (see `requester.ts`);
+ * failures come out as Backstage errors that name the project and never the token.
+ */
+export class GitLabMergeRequests {
+  /**
+   * Reads `upgradeWaves.gitlab`: `host` (the `integrations.gitlab[].host` to use; the first
+   * entry when left out), `requestsPerMinute` (600) and `maxAttempts` (6); the token and base
+   * URL come from that `integrations.gitlab` entry.
+   */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): GitLabMergeRequests {
+    const own = config.getOptionalConfig('upgradeWaves.gitlab');
+    const wantedHost = own?.getOptionalString('host');
+    const integrations = config.getOptionalConfigArray('integrations.gitlab');
+    const integration = wantedHost
+      ? integrations?.find(entry => entry.getString('host') === wantedHost)
+      : integrations?.[0];
+    if (!integration) {
+      throw new Error(
+        wantedHost
+          ? `upgradeWaves.gitlab.host is ${wantedHost}, but no integrations.gitlab entry has that host`
+          : 'Upgrade waves need a GitLab: configure an integrations.gitlab entry',
+      );
+    }
+    const host = integration.getString('host');
+    const token = integration.getOptionalString('token');
+    if (!token) {
+      throw new Error(
+        `The integrations.gitlab entry for ${host} has no token; upgrade waves need one to open merge requests`,
+      );
+    }
+    const requestsPerMinute =
+      own?.getOptionalNumber('requestsPerMinute') ?? 600;
+    const maxAttempts = own?.getOptionalNumber('maxAttempts') ?? 6;
+    if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 1) {
+      throw new Error(
+        `upgradeWaves.gitlab.requestsPerMinute must be a positive whole number, not ${requestsPerMinute}`,
+      );
+    }
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new Error(
+        `upgradeWaves.gitlab.maxAttempts must be a positive whole number, not ${maxAttempts}`,
+      );
+    }
+    return new GitLabMergeRequests({
+      host: baseUrlOf(
+        host,
+        integration.getOptionalString('baseUrl'),
+        integration.getOptionalString('apiBaseUrl'),
+      ),
+      token,
+      limiter: new GitLabRateLimiter({ limit: requestsPerMinute }),
+      maxAttempts,
+      logger: options.logger,
+    });
+  }
+
+  readonly host: string;
+  readonly #api: Gitlab;
+
+  constructor(options: GitLabMergeRequestsOptions) {
+    if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
+      throw new RangeError(
+        `maxAttempts must be a positive whole number, not ${options.maxAttempts}`,
+      );
+    }
+    this.host = options.host.replace(/\/+$/, '');
+    this.#api = new Gitlab({
+      host: this.host,
+      token: options.token,
+      requesterFn: createLimitedRequester({
+        limiter: options.limiter,
+        maxAttempts: options.maxAttempts,
+        logger: options.logger,
+        sleep: options.sleep,
+      }),
+    });
+  }
+
+  async getDefaultBranch(project: string): Promise<string> {
+    const shown = await this.#call(project, 'read the project', () =>
+      this.#api.Projects.show(project),
+    );
+    return shown.default_branch;
+  }
+
+  /** The file's text at `ref`; undefined when the file does not exist there. */
+  async readFile(
+    project: string,
+    path: string,
+    ref: string,
+  ): Promise<string | undefined> {
+    // GitLab says "404 File Not Found" for the file, "404 Project Not Found" for the project
+    const file = await this.#unlessMissing(
+      project,
+      `read ${path} at ${ref}`,
+      /file/i,
+      () => this.#api.RepositoryFiles.show(project, path, ref),
+    );
+    if (file === undefined) return undefined;
+    return Buffer.from(file.content, file.encoding as BufferEncoding).toString(
+      'utf8',
+    );
+  }
+
+  /** The branch's head commit and whether it is merged into the default branch; undefined when missing. */
+  async branch(
+    project: string,
+    branch: string,
+  ): Promise<{ head: string; merged: boolean } | undefined> {
+    const shown = await this.#unlessMissing(
+      project,
+      `read branch ${branch}`,
+      /branch/i,
+      () => this.#api.Branches.show(project, branch),
+    );
+    if (shown === undefined) return undefined;
+    return { head: String(shown.commit.id), merged: Boolean(shown.merged) };
+  }
+
+  async deleteBranch(project: string, branch: string): Promise<void> {
+    await this.#call(project, `delete branch ${branch}`, () =>
+      this.#api.Branches.remove(project, branch),
+    );
+  }
+
+  async branchExists(project: string, branch: string): Promise<boolean> {
+    const shown = await this.#unlessMissing(
+      project,
+      `read branch ${branch}`,
+      /branch/i,
+      () => this.#api.Branches.show(project, branch),
+    );
+    return shown !== undefined;
+  }
+
+  async createBranch(
+    project: string,
+    branch: string,
+    ref: string,
+  ): Promise<void> {
+    await this.#call(project, `create branch ${branch} from ${ref}`, () =>
+      this.#api.Branches.create(project, branch, ref),
+    );
+  }
+
+  /** One commit on `branch` that updates every file; returns the commit id. */
+  async commitFiles(
+    project: string,
+    branch: string,
+    message: string,
+    files: FileContent[],
+  ): Promise<string> {
+    const commit = await this.#call(
+      project,
+      `commit ${files.map(f => f.path).join(', ')} to ${branch}`,
+      () =>
+        this.#api.Commits.create(
+          project,
+          branch,
+          message,
+          files.map(file => ({
+            action: 'update' as const,
+            filePath: file.path,
+            content: file.content,
+          })),
+        ),
+    );
+    return commit.id;
+  }
+
+  async findOpenMergeRequest(
+    project: string,
+    sourceBranch: string,
+  ): Promise<MergeRequest | undefined> {
+    return this.#findMergeRequest(project, sourceBranch, 'opened');
+  }
+
+  /** The most recent merged merge request from `sourceBranch`, if any. */
+  async findMergedMergeRequest(
+    project: string,
+    sourceBranch: string,
+  ): Promise<MergeRequest | undefined> {
+    return this.#findMergeRequest(project, sourceBranch, 'merged');
+  }
+
+  async createMergeRequest(
+    project: string,
+    request: {
+      sourceBranch: string;
+      targetBranch: string;
+      title: string;
+      description: string;
+    },
+  ): Promise<MergeRequest> {
+    const created = await this.#call(
+      project,
+      `open a merge request from ${request.sourceBranch}`,
+      () =>
+        this.#api.MergeRequests.create(
+          project,
+          request.sourceBranch,
+          request.targetBranch,
+          request.title,
+          { description: request.description },
+        ),
+    );
+    return toMergeRequest(created);
+  }
+
+  async getMergeRequest(project: string, iid: number): Promise<MergeRequest> {
+    const shown = await this.#call(project, `read merge request !${iid}`, () =>
+      this.#api.MergeRequests.show(project, iid),
+    );
+    return toMergeRequest(shown);
+  }
+
+  async mergeMergeRequest(project: string, iid: number): Promise<MergeRequest> {
+    const merged = await this.#call(
+      project,
+      `merge merge request !${iid}`,
+      () => this.#api.MergeRequests.merge(project, iid),
+    );
+    return toMergeRequest(merged);
+  }
+
+  async closeMergeRequest(project: string, iid: number): Promise<MergeRequest> {
+    const closed = await this.#call(
+      project,
+      `close merge request !${iid}`,
+      () => this.#api.MergeRequests.edit(project, iid, { stateEvent: 'close' }),
+    );
+    return toMergeRequest(closed);
+  }
+
+  async diffSummary(project: string, iid: number): Promise<DiffSummary> {
+    const diffs = await this.#call(
+      project,
+      `read the changes of merge request !${iid}`,
+      () => this.#api.MergeRequests.allDiffs(project, iid, { perPage: 100 }),
+    );
+    let additions = 0;
+    let deletions = 0;
+    for (const { diff } of diffs) {
+      // GitLab's diff field starts at the first hunk, without ---/+++ file headers
+      for (const line of diff.split('\n')) {
+        if (line.startsWith('+')) additions++;
+        else if (line.startsWith('-')) deletions++;
+      }
+    }
+    return { files: diffs.length, additions, deletions };
+  }
+
+  async #findMergeRequest(
+    project: string,
+    sourceBranch: string,
+    state: 'opened' | 'merged',
+  ): Promise<MergeRequest | undefined> {
+    const found = await this.#call(
+      project,
+      `find ${state} merge requests from ${sourceBranch}`,
+      () =>
+        this.#api.MergeRequests.all({
+          projectId: project,
+          sourceBranch,
+          state,
+          orderBy: 'created_at',
+          sort: 'desc',
+          perPage: 20,
+          maxPages: 1,
+        }),
+    );
+    return found.length > 0
+      ? toMergeRequest(found[0] as GitbeakerMergeRequest)
+      : undefined;
+  }
+
+  /** The call's answer; undefined when GitLab answers 404 for `what` (not for the project). */
+  async #unlessMissing<T>(
+    project: string,
+    action: string,
+    what: RegExp,
+    call: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = requestFailure(error);
+      if (failure?.status === 404 && what.test(failure.description)) {
+        return undefined;
+      }
+      throw toGitLabError(error, { host: this.host, project, action });
+    }
+  }
+
+  async #call<T>(
+    project: string,
+    action: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toGitLabError(error, { host: this.host, project, action });
+    }
+  }
+}
+
+function toMergeRequest(mr: GitbeakerMergeRequest): MergeRequest {
+  let state: MergeRequest['state'];
+  switch (mr.state) {
+    case 'merged':
+      state = 'merged';
+      break;
+    case 'closed':
+      state = 'closed';
+      break;
+    default:
+      state = 'opened';
+  }
+  return {
+    iid: mr.iid,
+    webUrl: mr.web_url,
+    state,
+    sourceBranch: mr.source_branch,
+    targetBranch: mr.target_branch,
+    title: mr.title,
+  };
+}
+
+/** The base URL of an integrations.gitlab entry, as @backstage/integration derives it. */
+function baseUrlOf(
+  host: string,
+  baseUrl: string | undefined,
+  apiBaseUrl: string | undefined,
+): string {
+  if (baseUrl) return baseUrl.replace(/\/+$/, '');
+  if (apiBaseUrl) return apiBaseUrl.replace(/\/api\/v4\/*$/, '');
+  return `https://${host}`;
+}

@@ -1,0 +1,8 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster } from '@fleetdeck/plugin-upgrade-waves-common';
+
+/** Turns a registry cluster into a KubeConfig that reaches its API server. */
+export interface ClusterConnector {
+  /** Throws a NotFoundError naming the cluster when no configured entry reaches it. */
+  connect(cluster: Cluster): KubeConfig;
+}

@@ -1,0 +1,612 @@
+import { ConflictError, stringifyError } from '@backstage/errors';
+import {
+  CheckResult,
+  Cluster,
+  ClusterStatus,
+  MetricSnapshot,
+  ORCHESTRATOR_ACTOR,
+  WaveCluster,
+  WaveMergeRequest,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import { ClusterChange, NewEvent, StoredWave, Transition, WaveStore } from './WaveStore';
+import { OrchestratorDependencies } from './types';
+
+/** What one step did: moved the wave on (take the next step now) or found it waiting. */
+type StepResult = 'progressed' | 'waiting';
+
+const actor = ORCHESTRATOR_ACTOR;
+
+function mrLinks(mrs: WaveMergeRequest[]) {
+  return mrs.map(mr => ({ title: `${mr.project}!${mr.iid}`, url: mr.webUrl }));
+}
+
+function clusterEvent(
+  c: { clusterId: string; status: ClusterStatus },
+  to: ClusterStatus,
+  message: string,
+): NewEvent {
+  return {
+    type: 'cluster-status',
+    clusterId: c.clusterId,
+    from: c.status,
+    to,
+    actor,
+    message,
+  };
+}
+
+function failedSummary(results: CheckResult[]): string {
+  return results
+    .filter(r => r.outcome === 'failed')
+    .map(r => `${r.check}: ${r.message}`)
+    .join('; ');
+}
+
+/**
+ * Drives waves through GUARD's flow. Every step reads the wave from the database, does its side effect
+ * idempotently (merge requests are found before they are created, restarts carry a stamp fixed in the wave),
+ * then records the result in one transaction with its event rows and step key. Killed at any moment, the next
+ * run finds the wave where the last transaction left it and repeats only the step that had not been recorded,
+ * whose side effect then finds itself already done.
+ */
+export class WaveOrchestrator {
+  constructor(
+    private readonly store: WaveStore,
+    private readonly deps: OrchestratorDependencies,
+  ) {}
+
+  /** One scheduler run: advance every wave that has work as far as it goes now. */
+  async tick(
+    options: { budgetMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const deadline = Date.now() + (options.budgetMs ?? 60_000);
+    for (const wave of await this.store.listWork()) {
+      if (options.signal?.aborted || Date.now() >= deadline) return;
+      try {
+        await this.drive(wave.id, deadline, options.signal);
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          // A person acted on the wave meanwhile (cancel, pause); the next run starts from what they did.
+          this.deps.logger.info(
+            `wave ${wave.id} changed during a step: ${error.message}`,
+          );
+        } else {
+          this.deps.logger.error(
+            `wave ${wave.id} step failed, will retry: ${stringifyError(error)}`,
+          );
+        }
+      }
+    }
+  }
+
+  /** Advances one wave until it waits, ends or the time budget is spent. */
+  async drive(
+    waveId: string,
+    deadline = Date.now() + 60_000,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    // The scheduler's lock lasts as long as the task's timeout: stop taking steps before it ends, so a
+    // second replica that claims the task next never overlaps with this one.
+    while (Date.now() < deadline && !signal?.aborted) {
+      const wave = await this.store.getOrThrow(waveId);
+      if (wave.paused) return;
+      if ((await this.step(wave)) === 'waiting') return;
+    }
+  }
+
+  private async step(wave: StoredWave): Promise<StepResult> {
+    switch (wave.status) {
+      case 'PRE_CHECKS':
+        return this.preChecks(wave);
+      case 'AWAITING_APPROVAL':
+        return this.awaitApproval(wave);
+      case 'UPGRADING':
+        return this.upgrade(wave);
+      case 'SOAKING':
+        return this.soak(wave);
+      case 'ROLLING_BACK':
+        return this.rollBack(wave);
+      case 'CANCELLED':
+        return this.closeCancelled(wave);
+      default:
+        return 'waiting';
+    }
+  }
+
+  private async apply(
+    wave: StoredWave,
+    t: Omit<Transition, 'expect'>,
+  ): Promise<StoredWave> {
+    const next = await this.store.transition(wave.id, {
+      ...t,
+      expect: wave.status,
+    });
+    for (const e of t.events) {
+      await this.deps.notifier.transitioned(next, e.type, e.clusterId);
+    }
+    return next;
+  }
+
+  private async registryClusters(
+    clusters: WaveCluster[],
+  ): Promise<Cluster[]> {
+    const found: Cluster[] = [];
+    for (const c of clusters) {
+      const cluster = await this.deps.registry.get(c.clusterId);
+      if (!cluster) {
+        throw new Error(`cluster ${c.clusterId} is no longer registered`);
+      }
+      found.push(cluster);
+    }
+    return found;
+  }
+
+  private async setRegistryStatus(
+    clusters: Array<{ clusterId: string }>,
+    status: ClusterStatus,
+    istioVersion?: string,
+  ) {
+    for (const c of clusters) {
+      await this.deps.registry.update(c.clusterId, {
+        status,
+        ...(istioVersion ? { istioVersion } : {}),
+      });
+    }
+  }
+
+  // PRE_CHECKS: run the checks (fail-fast), then open the merge request.
+  private async preChecks(wave: StoredWave): Promise<StepResult> {
+    const clusters = await this.store.clusters(wave.id);
+    const pending = clusters.filter(
+      c => c.status === 'PENDING' || c.status === 'PRE_CHECK_RUNNING',
+    );
+    if (pending.length) {
+      const toStart = pending.filter(c => c.status === 'PENDING');
+      if (toStart.length) {
+        wave = await this.apply(wave, {
+          clusters: toStart.map(c => ({
+            clusterId: c.clusterId,
+            status: 'PRE_CHECK_RUNNING',
+          })),
+          events: toStart.map(c =>
+            clusterEvent(c, 'PRE_CHECK_RUNNING', 'pre-checks started'),
+          ),
+        });
+        await this.setRegistryStatus(toStart, 'PRE_CHECK_RUNNING');
+      }
+      const { halted } = await this.deps.checks.pre(
+        wave,
+        await this.registryClusters(pending),
+        async (clusterId, results, baseline) => {
+          const failed = results.some(r => r.outcome === 'failed');
+          const to: ClusterStatus = failed
+            ? 'PRE_CHECK_FAILED'
+            : 'PRE_CHECK_PASSED';
+          wave = await this.apply(wave, {
+            clusters: [{ clusterId, status: to, baseline }],
+            checks: results,
+            events: [
+              clusterEvent(
+                { clusterId, status: 'PRE_CHECK_RUNNING' },
+                to,
+                failed
+                  ? `pre-checks failed: ${failedSummary(results)}`
+                  : `pre-checks passed (${results.length} checks)`,
+              ),
+            ],
+          });
+          await this.setRegistryStatus([{ clusterId }], to);
+        },
+      );
+      const after = await this.store.clusters(wave.id);
+      const failed = after.filter(c => c.status === 'PRE_CHECK_FAILED');
+      if (halted || failed.length) {
+        const unfinished = after.filter(c => c.status === 'PRE_CHECK_RUNNING');
+        const reason = `pre-checks failed on ${failed
+          .map(c => c.name)
+          .join(', ')}; the wave halted before any merge request`;
+        wave = await this.apply(wave, {
+          status: 'HALTED',
+          reason,
+          clusters: unfinished.map(c => ({
+            clusterId: c.clusterId,
+            status: 'PENDING',
+          })),
+          events: [
+            ...unfinished.map(c =>
+              clusterEvent(c, 'PENDING', 'not checked: the wave halted'),
+            ),
+            {
+              type: 'wave-status',
+              from: 'PRE_CHECKS',
+              to: 'HALTED',
+              actor,
+              message: reason,
+            },
+          ],
+        });
+        await this.setRegistryStatus(unfinished, 'PENDING');
+        await this.deps.notifier.failed(wave, reason);
+        return 'waiting';
+      }
+      return 'progressed';
+    }
+    // Every cluster passed: open the merge request (found again if a crash came after GitLab had it).
+    const mrs = await this.deps.gitops.open(
+      'upgrade',
+      wave,
+      await this.registryClusters(clusters),
+      await this.store.detail(wave.id),
+    );
+    const opened = wave;
+    wave = await this.apply(wave, {
+      status: 'AWAITING_APPROVAL',
+      step: 'upgrade-merge-request',
+      mergeRequests: mrs,
+      clusters: clusters.map(c => ({ clusterId: c.clusterId, status: 'MR_CREATED' })),
+      events: [
+        ...clusters.map(c =>
+          clusterEvent(c, 'MR_CREATED', 'merge request opened'),
+        ),
+        {
+          type: 'wave-status',
+          from: 'PRE_CHECKS',
+          to: 'AWAITING_APPROVAL',
+          actor,
+          message: `merge request opened: ${mrs.map(m => m.title).join(', ')}`,
+          links: mrLinks(mrs),
+        },
+      ],
+    }).catch(async error => {
+      // Cancelled while GitLab was opening it: the wave never recorded this MR, so close it here.
+      const now = await this.store.get(opened.id);
+      if (now?.status === 'CANCELLED') {
+        for (const mr of mrs) await this.deps.gitops.close(mr);
+      }
+      throw error;
+    });
+    await this.setRegistryStatus(clusters, 'MR_CREATED');
+    await this.deps.notifier.awaitingApproval(wave);
+    return 'waiting';
+  }
+
+  // AWAITING_APPROVAL: merge once approved (auto), or follow the merge done in GitLab (manual).
+  private async awaitApproval(wave: StoredWave): Promise<StepResult> {
+    const upgradeMrs = wave.mergeRequests.filter(m => m.kind === 'upgrade');
+    let merged: WaveMergeRequest[];
+    if (this.deps.options.mergeMode === 'auto') {
+      if (wave.decision?.decision !== 'approved') return 'waiting';
+      merged = [];
+      for (const mr of upgradeMrs) merged.push(await this.deps.gitops.merge(mr));
+    } else {
+      merged = [];
+      for (const mr of upgradeMrs) merged.push(await this.deps.gitops.refresh(mr));
+      const closed = merged.find(m => m.state === 'closed');
+      if (closed) {
+        const reason = `merge request ${closed.project}!${closed.iid} was closed in GitLab`;
+        await this.apply(wave, {
+          status: 'CANCELLED',
+          reason,
+          mergeRequests: merged,
+          events: [
+            {
+              type: 'wave-status',
+              from: wave.status,
+              to: 'CANCELLED',
+              actor,
+              message: reason,
+              links: mrLinks([closed]),
+            },
+          ],
+        });
+        return 'waiting';
+      }
+      if (merged.some(m => m.state !== 'merged')) return 'waiting';
+    }
+    const clusters = await this.store.clusters(wave.id);
+    wave = await this.apply(wave, {
+      status: 'UPGRADING',
+      step: 'upgrade-merge',
+      upgradeStamp: new Date().toISOString(),
+      mergeRequests: merged,
+      clusters: clusters.map(c => ({ clusterId: c.clusterId, status: 'UPGRADING' })),
+      events: [
+        ...clusters.map(c =>
+          clusterEvent(c, 'UPGRADING', 'merged; waiting for Flux and istiod'),
+        ),
+        {
+          type: 'wave-status',
+          from: 'AWAITING_APPROVAL',
+          to: 'UPGRADING',
+          actor,
+          message: 'merge request merged',
+          links: mrLinks(merged),
+        },
+      ],
+    });
+    await this.setRegistryStatus(clusters, 'UPGRADING');
+    await this.deps.notifier.started(wave);
+    return 'progressed';
+  }
+
+  // UPGRADING: wait for istiod on the target, restart injected workloads, then soak.
+  private async upgrade(wave: StoredWave): Promise<StepResult> {
+    const clusters = await this.store.clusters(wave.id);
+    let progressed = false;
+    for (const c of clusters.filter(x => x.status === 'UPGRADING')) {
+      const [cluster] = await this.registryClusters([c]);
+      const istiod = await this.deps.rollout.istiod(cluster);
+      const timedOut =
+        Date.now() - Date.parse(wave.upgradeStamp ?? wave.updatedAt) >
+        this.deps.options.istiodTimeoutSeconds * 1000;
+      if (istiod.helmReleaseFailure || (timedOut && istiod.version !== wave.targetVersion)) {
+        const reason = istiod.helmReleaseFailure
+          ? `istiod upgrade failed on ${c.name}: ${istiod.helmReleaseFailure}`
+          : `istiod did not reach ${wave.targetVersion} on ${c.name} within ${this.deps.options.istiodTimeoutSeconds}s`;
+        await this.startRollback(wave, reason);
+        return 'progressed';
+      }
+      if (istiod.version !== wave.targetVersion || !istiod.ready) continue;
+      const stamp = wave.upgradeStamp!;
+      const restarted = await this.deps.rollout.restart(cluster, stamp, (done, total) => {
+        void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
+      });
+      wave = await this.apply(wave, {
+        step: `restart:upgrade:${c.clusterId}`,
+        clusters: [
+          { clusterId: c.clusterId, status: 'POST_CHECK_RUNNING', restart: restarted },
+        ],
+        events: [
+          clusterEvent(
+            c,
+            'POST_CHECK_RUNNING',
+            `istiod on ${wave.targetVersion}; restarted ${restarted.done} of ${restarted.total} workloads`,
+          ),
+        ],
+      });
+      await this.setRegistryStatus([c], 'POST_CHECK_RUNNING');
+      progressed = true;
+    }
+    const after = await this.store.clusters(wave.id);
+    if (after.every(c => c.status === 'POST_CHECK_RUNNING')) {
+      const soakEndsAt = new Date(Date.now() + wave.soakSeconds * 1000).toISOString();
+      await this.apply(wave, {
+        status: 'SOAKING',
+        soakEndsAt,
+        events: [
+          {
+            type: 'wave-status',
+            from: 'UPGRADING',
+            to: 'SOAKING',
+            actor,
+            message: `soaking for ${wave.soakSeconds}s until ${soakEndsAt}`,
+          },
+        ],
+      });
+      return 'progressed';
+    }
+    return progressed ? 'progressed' : 'waiting';
+  }
+
+  // SOAKING: after the soak, compare with the baseline and check every proxy.
+  private async soak(wave: StoredWave): Promise<StepResult> {
+    if (wave.soakEndsAt && Date.now() < Date.parse(wave.soakEndsAt)) {
+      return 'waiting';
+    }
+    const clusters = await this.store.clusters(wave.id);
+    const running = clusters.filter(c => c.status === 'POST_CHECK_RUNNING');
+    const baselines: Record<string, MetricSnapshot | undefined> = {};
+    for (const c of clusters) baselines[c.clusterId] = c.baseline;
+    await this.deps.checks.post(
+      wave,
+      await this.registryClusters(running),
+      baselines,
+      wave.targetVersion,
+      async (clusterId, results) => {
+        const failed = results.some(r => r.outcome === 'failed');
+        const to: ClusterStatus = failed ? 'ROLLBACK_REQUIRED' : 'HEALTHY';
+        const comparison = results.find(r => r.check === 'metric-comparison');
+        const latest = (comparison?.detail as { now?: MetricSnapshot } | undefined)?.now;
+        wave = await this.apply(wave, {
+          clusters: [{ clusterId, status: to, latest }],
+          checks: results,
+          events: [
+            clusterEvent(
+              { clusterId, status: 'POST_CHECK_RUNNING' },
+              to,
+              failed
+                ? `post-upgrade validation failed: ${failedSummary(results)}`
+                : `validated after the soak (${results.length} checks)`,
+            ),
+          ],
+        });
+      },
+    );
+    const after = await this.store.clusters(wave.id);
+    if (after.some(c => c.status === 'ROLLBACK_REQUIRED')) {
+      const failed = after.filter(c => c.status === 'ROLLBACK_REQUIRED');
+      await this.startRollback(
+        wave,
+        `post-upgrade validation failed on ${failed.map(c => c.name).join(', ')}`,
+      );
+      return 'progressed';
+    }
+    if (after.every(c => c.status === 'HEALTHY')) {
+      await this.apply(wave, {
+        status: 'SUCCEEDED',
+        events: [
+          {
+            type: 'wave-status',
+            from: 'SOAKING',
+            to: 'SUCCEEDED',
+            actor,
+            message: `every cluster of ${wave.batchId} is HEALTHY on ${wave.targetVersion}`,
+          },
+        ],
+      });
+      await this.setRegistryStatus(after, 'HEALTHY', wave.targetVersion);
+    }
+    return 'waiting';
+  }
+
+  /** Moves the wave to ROLLING_BACK; every cluster of the batch follows, since one MR changed them all. */
+  async startRollback(
+    wave: StoredWave,
+    reason: string,
+    by: string = actor,
+  ): Promise<StoredWave> {
+    const clusters = await this.store.clusters(wave.id);
+    const changes: ClusterChange[] = [];
+    const events: NewEvent[] = [];
+    for (const c of clusters) {
+      if (c.status === 'ROLLBACK_REQUIRED') continue;
+      changes.push({ clusterId: c.clusterId, status: 'ROLLBACK_REQUIRED' });
+      events.push({ ...clusterEvent(c, 'ROLLBACK_REQUIRED', reason), actor: by });
+    }
+    const next = await this.apply(wave, {
+      status: 'ROLLING_BACK',
+      reason,
+      clusters: changes,
+      events: [
+        ...events,
+        {
+          type: 'wave-status',
+          from: wave.status,
+          to: 'ROLLING_BACK',
+          actor: by,
+          message: reason,
+        },
+      ],
+    });
+    await this.setRegistryStatus(clusters, 'ROLLBACK_REQUIRED');
+    await this.deps.notifier.failed(next, reason);
+    return next;
+  }
+
+  // ROLLING_BACK: rollback MR, merge, istiod back on the previous version, restart, verify.
+  private async rollBack(wave: StoredWave): Promise<StepResult> {
+    const clusters = await this.store.clusters(wave.id);
+    const rollbackMrs = wave.mergeRequests.filter(m => m.kind === 'rollback');
+    if (!rollbackMrs.length) {
+      const mrs = await this.deps.gitops.open(
+        'rollback',
+        wave,
+        await this.registryClusters(clusters),
+        await this.store.detail(wave.id),
+      );
+      await this.apply(wave, {
+        step: 'rollback-merge-request',
+        mergeRequests: mrs,
+        events: [
+          {
+            type: 'merge-request',
+            actor,
+            message: `rollback merge request opened: ${mrs.map(m => m.title).join(', ')}`,
+            links: mrLinks(mrs),
+          },
+        ],
+      });
+      return 'progressed';
+    }
+    if (!wave.rollbackStamp) {
+      const merged: WaveMergeRequest[] = [];
+      for (const mr of rollbackMrs) {
+        merged.push(
+          this.deps.options.autoMergeRollback
+            ? await this.deps.gitops.merge(mr)
+            : await this.deps.gitops.refresh(mr),
+        );
+      }
+      if (merged.some(m => m.state !== 'merged')) return 'waiting';
+      await this.apply(wave, {
+        step: 'rollback-merge',
+        rollbackStamp: new Date().toISOString(),
+        mergeRequests: merged,
+        events: [
+          {
+            type: 'merge-request',
+            actor,
+            message: 'rollback merge request merged',
+            links: mrLinks(merged),
+          },
+        ],
+      });
+      return 'progressed';
+    }
+    const stamp = wave.rollbackStamp;
+    let progressed = false;
+    for (const c of clusters.filter(x => x.status === 'ROLLBACK_REQUIRED')) {
+      const [cluster] = await this.registryClusters([c]);
+      const istiod = await this.deps.rollout.istiod(cluster);
+      if (istiod.version !== wave.previousVersion || !istiod.ready) continue;
+      const restarted = await this.deps.rollout.restart(
+        cluster,
+        stamp,
+        (done, total) => {
+          void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
+        },
+      );
+      wave = await this.apply(wave, {
+        step: `restart:rollback:${c.clusterId}`,
+        clusters: [
+          {
+            clusterId: c.clusterId,
+            status: 'FAILED_UPGRADE_ROLLED_BACK',
+            restart: restarted,
+          },
+        ],
+        events: [
+          clusterEvent(
+            c,
+            'FAILED_UPGRADE_ROLLED_BACK',
+            `istiod back on ${wave.previousVersion}; restarted ${restarted.done} of ${restarted.total} workloads`,
+          ),
+        ],
+      });
+      await this.setRegistryStatus(
+        [c],
+        'FAILED_UPGRADE_ROLLED_BACK',
+        wave.previousVersion,
+      );
+      progressed = true;
+    }
+    const after = await this.store.clusters(wave.id);
+    if (after.every(c => c.status === 'FAILED_UPGRADE_ROLLED_BACK')) {
+      wave = await this.apply(wave, {
+        status: 'ROLLED_BACK',
+        events: [
+          {
+            type: 'wave-status',
+            from: 'ROLLING_BACK',
+            to: 'ROLLED_BACK',
+            actor,
+            message: `${wave.batchId} is back on ${wave.previousVersion}`,
+          },
+        ],
+      });
+      await this.deps.notifier.rolledBack(wave);
+      return 'waiting';
+    }
+    return progressed ? 'progressed' : 'waiting';
+  }
+
+  // CANCELLED with an open merge request: close it (also when the cancel came while it was being opened).
+  private async closeCancelled(wave: StoredWave): Promise<StepResult> {
+    const open = wave.mergeRequests.filter(m => m.state === 'opened');
+    if (!open.length) return 'waiting';
+    const closed: WaveMergeRequest[] = [];
+    for (const mr of open) closed.push(await this.deps.gitops.close(mr));
+    await this.apply(wave, {
+      mergeRequests: closed,
+      events: [
+        {
+          type: 'merge-request',
+          actor,
+          message: 'merge request closed: the wave was cancelled',
+          links: mrLinks(closed),
+        },
+      ],
+    });
+    return 'waiting';
+  }
+}

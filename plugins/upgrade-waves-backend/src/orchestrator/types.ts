@@ -1,0 +1,99 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CheckResult,
+  Cluster,
+  MetricSnapshot,
+  Wave,
+  WaveCluster,
+  WaveMergeRequest,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import type { ClusterRegistry } from '../registry/types';
+
+/** Per-cluster callback: the cluster's checks all finished. */
+export type ClusterChecksDone = (
+  clusterId: string,
+  results: CheckResult[],
+  baseline?: MetricSnapshot,
+) => Promise<void>;
+
+/** The checks a wave runs before its merge request and after its soak. */
+export interface WaveChecks {
+  /** Pre-checks with fail-fast: resolves `halted: true` when a cluster failed (no new checks were started after it). */
+  pre(
+    wave: Wave,
+    clusters: Cluster[],
+    onClusterDone: ClusterChecksDone,
+  ): Promise<{ halted: boolean }>;
+  /** Post-checks against the target version and the baselines captured before. */
+  post(
+    wave: Wave,
+    clusters: Cluster[],
+    baselines: Record<string, MetricSnapshot | undefined>,
+    expectedVersion: string,
+    onClusterDone: ClusterChecksDone,
+  ): Promise<void>;
+}
+
+/** What a merge request's description reports: the clusters' check results and baselines. */
+export interface WaveReport {
+  checks: CheckResult[];
+  clusters: WaveCluster[];
+}
+
+/** The merge requests of a wave, one per GitOps project of its clusters. */
+export interface WaveGitOps {
+  /** Opens (or finds) the merge requests that set the clusters' Istio HelmReleases to the kind's version. Idempotent. */
+  open(
+    kind: 'upgrade' | 'rollback',
+    wave: Wave,
+    clusters: Cluster[],
+    report: WaveReport,
+  ): Promise<WaveMergeRequest[]>;
+  /** Merges; an already merged request is returned as it is. */
+  merge(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
+  /** Closes; an already closed request is returned as it is. */
+  close(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
+  /** The request's current state in GitLab. */
+  refresh(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
+}
+
+/** What the orchestrator does in the clusters. */
+export interface WaveRollout {
+  istiod(
+    cluster: Cluster,
+  ): Promise<{ version?: string; ready: boolean; helmReleaseFailure?: string }>;
+  /** Restarts the injected workloads with the given stamp; workloads already carrying it are not touched again. */
+  restart(
+    cluster: Cluster,
+    stamp: string,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<{ done: number; total: number }>;
+}
+
+/** Who hears about a wave: browsers (signals) and people (notifications). */
+export interface WaveNotifier {
+  transitioned(wave: Wave, type: string, clusterId?: string): Promise<void>;
+  awaitingApproval(wave: Wave): Promise<void>;
+  started(wave: Wave): Promise<void>;
+  failed(wave: Wave, reason: string): Promise<void>;
+  rolledBack(wave: Wave): Promise<void>;
+}
+
+export interface OrchestratorOptions {
+  /** `auto`: an approval merges the MR; `manual`: the wave waits for a merge done in GitLab. */
+  mergeMode: 'auto' | 'manual';
+  /** Merge rollback MRs without waiting for a person. */
+  autoMergeRollback: boolean;
+  /** How long istiod may take to reach the target after the merge before the wave rolls back. */
+  istiodTimeoutSeconds: number;
+}
+
+export interface OrchestratorDependencies {
+  registry: ClusterRegistry;
+  checks: WaveChecks;
+  gitops: WaveGitOps;
+  rollout: WaveRollout;
+  notifier: WaveNotifier;
+  logger: LoggerService;
+  options: OrchestratorOptions;
+}

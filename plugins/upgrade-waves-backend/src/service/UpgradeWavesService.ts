@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  Batch,
+  BlastRadiusEntry,
+  Cluster,
+  ClusterRegistration,
+  StartWaveRequest,
+  ValidationThresholds,
+  Wave,
+  WAVE_ACTIONS_ALLOWED_IN,
+  WaveDetail,
+  WavePrerequisite,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import type { ClusterRegistry } from '../registry/types';
+import type { WaveNotifier } from '../orchestrator/types';
+import { WaveOrchestrator } from '../orchestrator/WaveOrchestrator';
+import { StoredWave, WaveStore } from '../orchestrator/WaveStore';
+import { BlastRadius } from './BlastRadius';
+
+export interface UpgradeWavesSettings {
+  /** Batch ids in rollout order. */
+  batchOrder: string[];
+  /** Soak per batch, falling back to `defaultSoakSeconds`. */
+  soakSeconds: Record<string, number>;
+  defaultSoakSeconds: number;
+  thresholds: ValidationThresholds;
+  /** Four-eyes: whether the person who started a wave may approve it. */
+  allowSelfApproval: boolean;
+}
+
+function publicWave(wave: StoredWave): Wave {
+  const { upgradeStamp: _u, rollbackStamp: _r, ...rest } = wave;
+  return rest;
+}
+
+/** The domain operations behind the REST routes and the scaffolder actions. No HTTP, no SQL. */
+export class UpgradeWavesService {
+  constructor(
+    private readonly deps: {
+      registry: ClusterRegistry;
+      store: WaveStore;
+      orchestrator: WaveOrchestrator;
+      blastRadius: BlastRadius;
+      notifier: WaveNotifier;
+      settings: UpgradeWavesSettings;
+      /** Called after a change that gives the orchestrator work (runs the scheduled task now). */
+      kick: () => void;
+    },
+  ) {}
+
+  listClusters(): Promise<Cluster[]> {
+    return this.deps.registry.list();
+  }
+
+  async getCluster(clusterId: string): Promise<Cluster> {
+    const cluster = await this.deps.registry.get(clusterId);
+    if (!cluster) throw new NotFoundError(`no cluster ${clusterId}`);
+    return cluster;
+  }
+
+  async registerCluster(registration: ClusterRegistration): Promise<Cluster> {
+    const existing = await this.deps.registry.get(registration.clusterId);
+    const cluster = await this.deps.registry.put({
+      ...registration,
+      status: registration.status ?? existing?.status ?? 'PENDING',
+    });
+    return cluster;
+  }
+
+  /** Batches in rollout order: configured order first, then batches only the registry knows, by name. */
+  async listBatches(): Promise<Batch[]> {
+    const clusters = await this.deps.registry.list();
+    const ids = [...this.deps.settings.batchOrder];
+    for (const id of [...new Set(clusters.map(c => c.batchId))].sort()) {
+      if (!ids.includes(id)) ids.push(id);
+    }
+    return ids.map((batchId, order) => {
+      const members = clusters.filter(c => c.batchId === batchId);
+      const versions: Record<string, number> = {};
+      for (const c of members) {
+        versions[c.istioVersion] = (versions[c.istioVersion] ?? 0) + 1;
+      }
+      return {
+        batchId,
+        order,
+        soakSeconds: this.soakFor(batchId),
+        clusters: members,
+        versions,
+      };
+    });
+  }
+
+  async prerequisite(
+    batchId: string,
+    targetVersion: string,
+  ): Promise<WavePrerequisite> {
+    const batches = await this.listBatches();
+    const index = batches.findIndex(b => b.batchId === batchId);
+    if (index < 0 || !batches[index].clusters.length) {
+      throw new NotFoundError(`no batch ${batchId} with registered clusters`);
+    }
+    if (index === 0) {
+      return {
+        batchId,
+        satisfied: true,
+        message: `${batchId} is first in rollout order`,
+      };
+    }
+    const previous = batches[index - 1];
+    const behind = previous.clusters.filter(
+      c => c.istioVersion !== targetVersion || c.status !== 'HEALTHY',
+    );
+    return {
+      batchId,
+      previousBatchId: previous.batchId,
+      satisfied: behind.length === 0 && previous.clusters.length > 0,
+      message: behind.length
+        ? `${previous.batchId} must be HEALTHY on ${targetVersion} first; not yet: ${behind
+            .map(c => `${c.name} (${c.istioVersion}, ${c.status})`)
+            .join(', ')}`
+        : `${previous.batchId} is HEALTHY on ${targetVersion}`,
+    };
+  }
+
+  async listWaves(filter: { batchId?: string; clusterId?: string }) {
+    return (await this.deps.store.list(filter)).map(publicWave);
+  }
+
+  async getWave(waveId: string): Promise<WaveDetail> {
+    return this.deps.store.detail(waveId);
+  }
+
+  /**
+   * Starts a wave. `mayOverrideOrder` says whether the caller holds the override permission; the router
+   * decides it so that this class stays free of HTTP and permission plumbing.
+   */
+  async startWave(
+    request: StartWaveRequest,
+    actor: string,
+    mayOverrideOrder: boolean,
+  ): Promise<Wave> {
+    const batch = (await this.listBatches()).find(
+      b => b.batchId === request.batchId,
+    );
+    if (!batch || !batch.clusters.length) {
+      throw new NotFoundError(
+        `no batch ${request.batchId} with registered clusters`,
+      );
+    }
+    const current = Object.keys(batch.versions);
+    if (current.length !== 1) {
+      throw new ConflictError(
+        `the clusters of ${batch.batchId} run different Istio versions (${current.join(
+          ', ',
+        )}); align them before a wave`,
+      );
+    }
+    const [previousVersion] = current;
+    if (previousVersion === request.targetVersion) {
+      throw new InputError(
+        `targetVersion: ${batch.batchId} already runs Istio ${request.targetVersion}`,
+      );
+    }
+    const prerequisite = await this.prerequisite(
+      request.batchId,
+      request.targetVersion,
+    );
+    if (!prerequisite.satisfied) {
+      if (!request.overrideOrder) throw new ConflictError(prerequisite.message);
+      if (!mayOverrideOrder) {
+        throw new NotAllowedError(
+          `overriding the rollout order needs the upgrade-waves.wave.override-order permission`,
+        );
+      }
+    }
+    const overridden = !prerequisite.satisfied;
+    const wave = await this.deps.store.create(
+      {
+        id: randomUUID(),
+        batchId: batch.batchId,
+        targetVersion: request.targetVersion,
+        previousVersion,
+        createdBy: actor,
+        soakSeconds: request.soakSeconds ?? batch.soakSeconds,
+        orderOverridden: overridden,
+        thresholds: this.deps.settings.thresholds,
+        clusters: batch.clusters.map(c => ({
+          clusterId: c.clusterId,
+          name: c.name,
+        })),
+        reason: request.reason,
+      },
+      {
+        type: 'wave-status',
+        to: 'PRE_CHECKS',
+        actor,
+        message: `started: Istio ${previousVersion} → ${request.targetVersion} on ${batch.batchId}${
+          overridden ? ` (order overridden: ${prerequisite.message})` : ''
+        }${request.reason ? `; ${request.reason}` : ''}`,
+      },
+    );
+    await this.deps.notifier.transitioned(wave, 'wave-status');
+    this.deps.kick();
+    return publicWave(wave);
+  }
+
+  async approve(waveId: string, actor: string, comment: string) {
+    const wave = await this.waveIn(waveId, 'approve');
+    if (wave.createdBy === actor && !this.deps.settings.allowSelfApproval) {
+      throw new NotAllowedError(
+        'four-eyes: the person who started a wave cannot approve it',
+      );
+    }
+    const next = await this.deps.store.transition(waveId, {
+      expect: 'AWAITING_APPROVAL',
+      decision: {
+        decision: 'approved',
+        by: actor,
+        at: new Date().toISOString(),
+        comment,
+      },
+      events: [
+        { type: 'approved', actor, message: `approved: ${comment}` },
+      ],
+    });
+    await this.deps.notifier.transitioned(next, 'approved');
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  async reject(waveId: string, actor: string, comment: string) {
+    await this.waveIn(waveId, 'reject');
+    const next = await this.deps.store.transition(waveId, {
+      expect: 'AWAITING_APPROVAL',
+      status: 'CANCELLED',
+      reason: `rejected by ${actor}: ${comment}`,
+      decision: {
+        decision: 'rejected',
+        by: actor,
+        at: new Date().toISOString(),
+        comment,
+      },
+      events: [
+        {
+          type: 'rejected',
+          from: 'AWAITING_APPROVAL',
+          to: 'CANCELLED',
+          actor,
+          message: `rejected: ${comment}`,
+        },
+      ],
+    });
+    await this.deps.notifier.transitioned(next, 'rejected');
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  async pause(waveId: string, actor: string, comment?: string) {
+    const next = await this.deps.store.setPaused(
+      waveId,
+      true,
+      WAVE_ACTIONS_ALLOWED_IN.pause,
+      { type: 'paused', actor, message: comment ? `paused: ${comment}` : 'paused' },
+    );
+    await this.deps.notifier.transitioned(next, 'paused');
+    return publicWave(next);
+  }
+
+  async resume(waveId: string, actor: string, comment?: string) {
+    const next = await this.deps.store.setPaused(
+      waveId,
+      false,
+      WAVE_ACTIONS_ALLOWED_IN.resume,
+      {
+        type: 'resumed',
+        actor,
+        message: comment ? `resumed: ${comment}` : 'resumed',
+      },
+    );
+    await this.deps.notifier.transitioned(next, 'resumed');
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  async rollback(waveId: string, actor: string, comment?: string) {
+    const wave = await this.waveIn(waveId, 'rollback');
+    const next = await this.deps.orchestrator.startRollback(
+      wave,
+      `rollback requested by ${actor}${comment ? `: ${comment}` : ''}`,
+      actor,
+    );
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  async cancel(waveId: string, actor: string, comment?: string) {
+    const wave = await this.waveIn(waveId, 'cancel');
+    const next = await this.deps.store.transition(waveId, {
+      expect: wave.status,
+      status: 'CANCELLED',
+      reason: `cancelled by ${actor}${comment ? `: ${comment}` : ''}`,
+      events: [
+        {
+          type: 'cancelled',
+          from: wave.status,
+          to: 'CANCELLED',
+          actor,
+          message: comment ? `cancelled: ${comment}` : 'cancelled',
+        },
+      ],
+    });
+    await this.deps.notifier.transitioned(next, 'cancelled');
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  async blastRadius(waveId: string): Promise<BlastRadiusEntry[]> {
+    const clusters = await this.deps.store.clusters(waveId);
+    if (!clusters.length) await this.deps.store.getOrThrow(waveId);
+    const registered: Cluster[] = [];
+    for (const c of clusters) {
+      const cluster = await this.deps.registry.get(c.clusterId);
+      if (cluster) registered.push(cluster);
+    }
+    return this.deps.blastRadius.of(registered);
+  }
+
+  private async waveIn(
+    waveId: string,
+    action: keyof typeof WAVE_ACTIONS_ALLOWED_IN,
+  ): Promise<StoredWave> {
+    const wave = await this.deps.store.getOrThrow(waveId);
+    const allowed = WAVE_ACTIONS_ALLOWED_IN[action];
+    if (!allowed.includes(wave.status)) {
+      throw new ConflictError(
+        `cannot ${action} wave ${waveId}: it is ${wave.status} (allowed in ${allowed.join(
+          ', ',
+        )})`,
+      );
+    }
+    return wave;
+  }
+
+  private soakFor(batchId: string): number {
+    return (
+      this.deps.settings.soakSeconds[batchId] ??
+      this.deps.settings.defaultSoakSeconds
+    );
+  }
+}

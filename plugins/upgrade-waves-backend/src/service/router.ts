@@ -1,0 +1,224 @@
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  clusterRegisterPermission,
+  waveApprovePermission,
+  waveCreatePermission,
+  waveOverrideOrderPermission,
+  wavePausePermission,
+  waveRollbackPermission,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  clusterRegistrationSchema,
+  ISTIO_VERSION_PATTERN,
+} from '../registry/registrationSchema';
+import { UpgradeWavesService } from './UpgradeWavesService';
+
+const versionSchema = z
+  .string()
+  .regex(ISTIO_VERSION_PATTERN, 'must be a version like 1.23.0');
+
+const startWaveSchema = z
+  .object({
+    batchId: z.string().min(1).max(100),
+    targetVersion: versionSchema,
+    soakSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+    overrideOrder: z.boolean().optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+const requiredComment = z
+  .object({ comment: z.string().trim().min(1, 'is required').max(2000) })
+  .strict();
+const optionalComment = z
+  .object({ comment: z.string().max(2000).optional() })
+  .strict();
+
+const listWavesQuery = z.object({
+  batchId: z.string().optional(),
+  clusterId: z.string().optional(),
+});
+
+const prerequisiteQuery = z.object({ targetVersion: versionSchema });
+
+/** Parses with zod and answers 400 with a message naming each bad field. */
+function parse<S extends z.ZodTypeAny>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const field = issue.path.join('.') || what;
+      if (issue.code === 'unrecognized_keys') {
+        return `${issue.keys.join(', ')}: not a known field`;
+      }
+      return `${field}: ${issue.message}`;
+    });
+    throw new InputError(`invalid ${what}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** `user:default/ada` for users; `service:<subject>` for services calling on their own behalf. */
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return `service:${principal.subject ?? 'unknown'}`;
+}
+
+export interface RouterOptions {
+  service: UpgradeWavesService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}
+
+/** HTTP only: parse, authorize, call the service. Errors become 400/403/404/409 through Backstage's error handler. */
+export function createRouter(options: RouterOptions): express.Router {
+  const { service, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  async function authorize(
+    req: express.Request,
+    permission: BasicPermission,
+  ): Promise<{ credentials: BackstageCredentials; actor: string }> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`${permission.name} is not granted`);
+    }
+    return { credentials, actor: actorOf(credentials) };
+  }
+
+  async function allowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  router.get('/clusters', async (_req, res) => {
+    res.json(await service.listClusters());
+  });
+
+  router.get('/clusters/:clusterId', async (req, res) => {
+    res.json(await service.getCluster(req.params.clusterId));
+  });
+
+  router.post('/clusters', async (req, res) => {
+    await authorize(req, clusterRegisterPermission);
+    const registration = parse(clusterRegistrationSchema, req.body, 'cluster');
+    res.status(201).json(await service.registerCluster(registration));
+  });
+
+  router.get('/batches', async (_req, res) => {
+    res.json(await service.listBatches());
+  });
+
+  router.get('/batches/:batchId/prerequisite', async (req, res) => {
+    const { targetVersion } = parse(prerequisiteQuery, req.query, 'query');
+    res.json(await service.prerequisite(req.params.batchId, targetVersion));
+  });
+
+  router.get('/waves', async (req, res) => {
+    res.json(await service.listWaves(parse(listWavesQuery, req.query, 'query')));
+  });
+
+  router.get('/waves/:waveId', async (req, res) => {
+    res.json(await service.getWave(req.params.waveId));
+  });
+
+  router.get('/waves/:waveId/blast-radius', async (req, res) => {
+    res.json(await service.blastRadius(req.params.waveId));
+  });
+
+  router.post('/waves', async (req, res) => {
+    const { credentials, actor } = await authorize(req, waveCreatePermission);
+    const body = parse(startWaveSchema, req.body, 'wave');
+    const mayOverride = body.overrideOrder
+      ? await allowed(credentials, waveOverrideOrderPermission)
+      : false;
+    res.status(201).json(await service.startWave(body, actor, mayOverride));
+  });
+
+  router.post('/waves/:waveId/approve', async (req, res) => {
+    const { actor } = await authorize(req, waveApprovePermission);
+    const { comment } = parse(requiredComment, req.body, 'approval');
+    res.json(await service.approve(req.params.waveId, actor, comment));
+  });
+
+  router.post('/waves/:waveId/reject', async (req, res) => {
+    const { actor } = await authorize(req, waveApprovePermission);
+    const { comment } = parse(requiredComment, req.body, 'rejection');
+    res.json(await service.reject(req.params.waveId, actor, comment));
+  });
+
+  router.post('/waves/:waveId/pause', async (req, res) => {
+    const { actor } = await authorize(req, wavePausePermission);
+    const { comment } = parse(optionalComment, req.body, 'request');
+    res.json(await service.pause(req.params.waveId, actor, comment));
+  });
+
+  router.post('/waves/:waveId/resume', async (req, res) => {
+    const { actor } = await authorize(req, wavePausePermission);
+    const { comment } = parse(optionalComment, req.body, 'request');
+    res.json(await service.resume(req.params.waveId, actor, comment));
+  });
+
+  router.post('/waves/:waveId/cancel', async (req, res) => {
+    const { actor } = await authorize(req, wavePausePermission);
+    const { comment } = parse(optionalComment, req.body, 'request');
+    res.json(await service.cancel(req.params.waveId, actor, comment));
+  });
+
+  router.post('/waves/:waveId/rollback', async (req, res) => {
+    const { actor } = await authorize(req, waveRollbackPermission);
+    const { comment } = parse(optionalComment, req.body, 'request');
+    res.json(await service.rollback(req.params.waveId, actor, comment));
+  });
+
+  // Bodies that are not JSON get a 400 naming the problem, not a 500.
+  router.use(
+    (
+      error: Error & { type?: string },
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error.type === 'entity.parse.failed') {
+        next(new InputError(`request body: not valid JSON (${error.message})`));
+      } else {
+        next(error);
+      }
+    },
+  );
+
+  return router;
+}
