@@ -1,0 +1,162 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  CLUSTER_STATUSES,
+  clusterRegisterPermission,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import { ActionZod, UpgradeWavesClientSource, clientFor } from './client';
+import { callUpgradeWaves } from './errors';
+import { ISTIO_VERSION_PATTERN } from './upgradeStart';
+import { examples } from './clusterRegister.examples';
+
+/** Mirrors `ClusterRegistration` from upgrade-waves-common; the handler passes it on typed as one. @internal */
+export const clusterRegisterInput = (z: ActionZod) =>
+  z.object({
+    clusterId: z
+      .string({ description: 'Unique id of the cluster in the registry' })
+      .min(1),
+    name: z
+      .string({ description: 'The cluster name, e.g. `prod-eu-1`' })
+      .min(1),
+    batchId: z
+      .string({ description: 'The upgrade batch the cluster belongs to' })
+      .min(1),
+    environment: z
+      .string({ description: 'e.g. `dev`, `staging`, `prod`' })
+      .min(1),
+    region: z.string({ description: 'e.g. `eu-west-1`' }).min(1),
+    account: z.string({ description: 'Cloud account id' }).optional(),
+    roleArn: z
+      .string({ description: 'IAM role to assume for the cluster' })
+      .optional(),
+    access: z
+      .object(
+        {
+          kubernetesClusterName: z
+            .string({
+              description:
+                'The cluster in `kubernetes.clusterLocatorMethods`; defaults to the cluster name',
+            })
+            .optional(),
+          kubeconfigContext: z
+            .string({
+              description:
+                'A context of the kubeconfig configured in `upgradeWaves.kubeconfig`',
+            })
+            .optional(),
+        },
+        {
+          description:
+            "How to reach the cluster's API server; its `kubernetes` entry by name when absent",
+        },
+      )
+      .optional(),
+    gitops: z.object(
+      {
+        project: z
+          .string({ description: 'GitLab project path of the GitOps repo' })
+          .min(1),
+        branch: z
+          .string({
+            description:
+              "The branch Flux follows; the project's default when absent",
+          })
+          .optional(),
+        paths: z
+          .array(z.string().min(1), {
+            description:
+              'Paths of the Flux HelmRelease files for istio base, istiod and gateways',
+          })
+          .min(1),
+      },
+      { description: "Where the cluster's Istio HelmReleases live" },
+    ),
+    istioVersion: z
+      .string({
+        description: 'The Istio version the cluster runs now, `x.y.z`',
+      })
+      .regex(ISTIO_VERSION_PATTERN, 'istioVersion must look like 1.24.2'),
+    istioRevision: z
+      .string({ description: 'The Istio revision label, e.g. `1-24-2`' })
+      .optional(),
+    owners: z
+      .array(z.string().min(1), {
+        description: 'Entity refs of the owners, e.g. `group:default/platform`',
+      })
+      .min(1),
+    metrics: z
+      .object(
+        {
+          requestRate: z.string().optional(),
+          errorRate: z.string().optional(),
+          latencyP95Ms: z.string().optional(),
+        },
+        {
+          description:
+            'Queries for the traffic metrics a wave compares; `{cluster}` is replaced by the cluster name',
+        },
+      )
+      .optional(),
+    datadogTags: z
+      .array(z.string(), {
+        description: "Datadog tags scoping the cluster's monitors and metrics",
+      })
+      .optional(),
+  });
+
+/**
+ * Creates the `fleetdeck:cluster:register` action: registers (or updates) a cluster in the
+ * upgrade-waves registry, as the user who runs the template.
+ *
+ * @public
+ */
+export function createClusterRegisterAction(options: {
+  client: UpgradeWavesClientSource;
+}) {
+  return createTemplateAction({
+    id: 'fleetdeck:cluster:register',
+    description:
+      'Registers a Kubernetes cluster in the Fleetdeck cluster registry so upgrade waves include it.',
+    examples,
+    schema: {
+      input: clusterRegisterInput,
+      output: z =>
+        z.object({
+          clusterId: z.string({ description: 'The registered cluster' }),
+          status: z.enum(CLUSTER_STATUSES, {
+            description: 'The cluster status in the registry',
+          }),
+        }),
+    },
+    async handler(ctx) {
+      const { access, ...registration } = ctx.input;
+      const client = clientFor(options.client, ctx);
+
+      const cluster = await ctx.checkpoint({
+        key: `fleetdeck.cluster.register.${registration.clusterId}`,
+        fn: () =>
+          callUpgradeWaves(
+            {
+              doing: `register cluster '${registration.clusterId}'`,
+              permissions: [clusterRegisterPermission.name],
+            },
+            async () => {
+              const registered = await client.registerCluster({
+                ...registration,
+                access: access ?? {},
+              });
+              return {
+                clusterId: registered.clusterId,
+                status: registered.status,
+              };
+            },
+          ),
+      });
+
+      ctx.logger.info(
+        `Cluster ${cluster.clusterId} is registered in batch ${registration.batchId} (${cluster.status})`,
+      );
+      ctx.output('clusterId', cluster.clusterId);
+      ctx.output('status', cluster.status);
+    },
+  });
+}

@@ -1,0 +1,5 @@
+export { createUpgradeStartAction } from './upgradeStart';
+export { createUpgradeRollbackAction } from './upgradeRollback';
+export { createClusterRegisterAction } from './clusterRegister';
+export { upgradeWavesClientForInitiator } from './client';
+export type { TaskInitiator, UpgradeWavesClientSource } from './client';
