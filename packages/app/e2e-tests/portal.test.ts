@@ -116,7 +116,7 @@ test('the Kubernetes backend returns sandbox pods through its own route', async 
   });
   expect(res.status()).toBe(200);
   const body = await res.json();
-  expect(body.items).toHaveLength(8);
+  expect(body.items).toHaveLength(9);
   for (const item of body.items) {
     expect(item.errors).toEqual([]);
     const pods = item.resources.find((r: { type: string }) => r.type === 'pods').resources;
