@@ -26,6 +26,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// the clusters of the upgrade-waves registry, as Resource entities
+backend.add(
+  import('@fleetdeck/plugin-catalog-backend-module-cluster-registry'),
+);
 
 // Scaffolder, publishing to GitLab
 backend.add(import('@backstage/plugin-scaffolder-backend'));
@@ -45,6 +49,10 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // Kubernetes
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Fleetdeck: Istio upgrade waves (seed 002)
+backend.add(import('@fleetdeck/plugin-upgrade-waves-backend'));
+backend.add(import('@fleetdeck/plugin-scaffolder-backend-module-fleetdeck'));
 
 // User settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -12,6 +12,7 @@ import {
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { WaveCheckSuite } from './checks/WaveCheckSuite';
 import { readUpgradeWavesConfig } from './config';
+import { configuredLater } from './configuredLater';
 import { applyMigrations } from './database/migrations';
 import { GitLabMergeRequests } from './gitlab';
 import { GitLabWaveMergeRequests } from './gitops/GitLabWaveMergeRequests';
@@ -134,14 +135,26 @@ export const upgradeWavesPlugin = createBackendPlugin({
               kubernetesCheckOptionsFromConfig(config),
             ),
             kubernetesPostChecks: kubernetesPostChecks(connector),
-            alerts: createAlertSource(config),
-            metrics: createMetricSource(config),
+            alerts: configuredLater(
+              'upgradeWaves alerts',
+              () => createAlertSource(config),
+              logger,
+            ),
+            metrics: configuredLater(
+              'upgradeWaves metrics',
+              () => createMetricSource(config),
+              logger,
+            ),
             concurrency: settings.checks.concurrency,
             timeoutMs: settings.checks.timeoutMs,
             logger,
           }),
           gitops: new GitLabWaveMergeRequests(
-            GitLabMergeRequests.fromConfig(config, { logger }),
+            configuredLater(
+              'GitLab for upgrade waves',
+              () => GitLabMergeRequests.fromConfig(config, { logger }),
+              logger,
+            ),
             logger,
           ),
           rollout: {

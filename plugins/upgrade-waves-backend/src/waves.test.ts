@@ -1,18 +1,20 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { Fleet } from '@fleetdeck/sandbox';
-import type {
-  Batch,
-  Cluster,
-  WaveDetail,
-} from '@fleetdeck/plugin-upgrade-waves-common';
+import type { Batch, Cluster } from '@fleetdeck/plugin-upgrade-waves-common';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { startWaveBackend, WaveBackend } from './__testUtils__/startWaveBackend';
+import {
+  ADA,
+  clusterPaths,
+  deploymentGenerations,
+  gitlabWrites,
+  GRACE,
+  HEALTHY_PATH,
+  NOBODY,
+  waveApi,
+} from './__testUtils__/waveApi';
 
-const ADA = 'user:default/ada';
-const GRACE = 'user:default/grace';
-const NOBODY = 'user:default/nobody';
 
 jest.setTimeout(180_000);
 
@@ -21,55 +23,9 @@ describe('upgrade waves against the sandbox fleet', () => {
   let backend: WaveBackend;
   let dataDir: string;
 
-  async function call(
-    method: string,
-    route: string,
-    user: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${backend.url}${route}`, {
-      method,
-      headers: {
-        authorization: mockCredentials.user.header(user),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body:
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
-          ? body
-          : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function waitForWave(
-    waveId: string,
-    done: (wave: WaveDetail) => boolean,
-  ): Promise<WaveDetail> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const wave: WaveDetail = (await call('GET', `/waves/${waveId}`, ADA)).body;
-      if (done(wave)) return wave;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `wave is ${wave.status}: ${wave.clusters
-            .map(c => `${c.name}=${c.status}`)
-            .join(', ')} ${wave.reason ?? ''}; failed checks: ${wave.checks
-            .filter(c => c.outcome === 'failed')
-            .map(c => `${c.clusterId}/${c.check}: ${c.message}`)
-            .join('; ')}`,
-        );
-      }
-      await new Promise(r => setTimeout(r, 250));
-    }
-  }
-
+  const { call, waitForWave } = waveApi(() => backend.url);
   const gitlabRequests = (pattern: RegExp, method: string) =>
-    fleet.gitlab
-      .requestLog()
-      .filter(r => r.method === method && pattern.test(r.path) && r.status < 300);
+    gitlabWrites(fleet, method, pattern);
 
   beforeAll(async () => {
     fleet = await Fleet.startDefault({ sentinel: false, timeToReadyMedianMs: 200 });
@@ -268,19 +224,12 @@ describe('upgrade waves against the sandbox fleet', () => {
     expect(['passed', 'warning']).toContain(test1?.outcome);
     if (test1?.outcome === 'warning') expect(test1.message).toContain('sessions/');
 
-    // the event log has every cluster transition, each once
-    for (const c of wave.clusters) {
-      const path = wave.events
-        .filter(e => e.clusterId === c.clusterId && e.type === 'cluster-status')
-        .map(e => e.to);
-      expect(path).toEqual([
-        'PRE_CHECK_RUNNING',
-        'PRE_CHECK_PASSED',
-        'MR_CREATED',
-        'UPGRADING',
-        'POST_CHECK_RUNNING',
-        'HEALTHY',
-      ]);
+    // the event log has every cluster transition, each once; each workload restarted once
+    expect(clusterPaths(wave)).toEqual({ 'test-1': HEALTHY_PATH, 'test-2': HEALTHY_PATH });
+    for (const name of ['test-1', 'test-2']) {
+      const generations = Object.values(deploymentGenerations(fleet, name, 'shop'));
+      expect(generations.length).toBeGreaterThan(0);
+      expect(generations.every(g => g === 2)).toBe(true);
     }
     expect(
       wave.events.filter(e => e.type === 'wave-status').map(e => e.to),
