@@ -98,6 +98,11 @@ export interface Config {
       host?: string;
       /** One limiter shared by every GitLab call. Default 600. */
       requestsPerMinute?: number;
+      /**
+       * How finely the rate is enforced: at most requestsPerMinute × window / 60 requests start in any
+       * window of this many seconds. Default 60; shorter windows smooth bursts.
+       */
+      rateLimitWindowSeconds?: number;
       /** Attempts per call on 429 / 5xx. Default 6. */
       maxAttempts?: number;
     };

@@ -105,7 +105,10 @@ export class GitLabMergeRequests {
         integration.getOptionalString('apiBaseUrl'),
       ),
       token,
-      limiter: new GitLabRateLimiter({ limit: requestsPerMinute }),
+      limiter: limiterFor(
+        requestsPerMinute,
+        own?.getOptionalNumber('rateLimitWindowSeconds') ?? 60,
+      ),
       maxAttempts,
       logger: options.logger,
     });
@@ -393,4 +396,21 @@ function baseUrlOf(
   if (baseUrl) return baseUrl.replace(/\/+$/, '');
   if (apiBaseUrl) return apiBaseUrl.replace(/\/api\/v4\/*$/, '');
   return `https://${host}`;
+}
+
+/**
+ * `requestsPerMinute` enforced over windows of `windowSeconds`: at most requestsPerMinute × window / 60
+ * requests start in any window of that length. A window shorter than a minute smooths bursts (and lets a
+ * test see the limit at work in seconds); it never allows more than the per-minute rate.
+ */
+function limiterFor(requestsPerMinute: number, windowSeconds: number) {
+  if (!(windowSeconds > 0 && windowSeconds <= 60)) {
+    throw new Error(
+      `upgradeWaves.gitlab.rateLimitWindowSeconds must be between 0 and 60, not ${windowSeconds}`,
+    );
+  }
+  return new GitLabRateLimiter({
+    limit: Math.max(1, Math.floor((requestsPerMinute * windowSeconds) / 60)),
+    windowMs: windowSeconds * 1000,
+  });
 }
