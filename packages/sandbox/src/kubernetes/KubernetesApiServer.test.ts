@@ -329,6 +329,19 @@ describe('KubernetesApiServer with @kubernetes/client-node', () => {
     ).resolves.toMatchObject({ items: [] });
   });
 
+  it('counts every request it receives, failed and unauthorized ones included', async () => {
+    const { core, server } = cluster;
+    expect(server.requestCount).toBe(0);
+    await core.listNamespacedPod({ namespace: 'default' });
+    await fetch(`${server.baseUrl}/readyz`);
+    await fetch(`${server.baseUrl}/api/v1/namespaces`);
+    server.faults.errorRate = 1;
+    await expect(
+      core.listNamespacedPod({ namespace: 'default' }),
+    ).rejects.toMatchObject({ code: 500 });
+    expect(server.requestCount).toBe(4);
+  });
+
   it('serves discovery for the core group, apps, batch and Flux helm-controller', async () => {
     const { kc, server } = cluster;
     const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();

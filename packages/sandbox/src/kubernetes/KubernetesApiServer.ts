@@ -51,6 +51,7 @@ export class KubernetesApiServer {
   private readonly server: http.Server;
   private readonly openWatches = new Set<http.ServerResponse>();
   private url = '';
+  private requests = 0;
 
   static async start(
     options: KubernetesApiServerOptions,
@@ -62,6 +63,7 @@ export class KubernetesApiServer {
 
   private constructor(private readonly options: KubernetesApiServerOptions) {
     this.server = http.createServer((req, res) => {
+      this.requests += 1;
       this.handle(req, res).catch(error => this.fail(res, error));
     });
     this.server.keepAliveTimeout = 5_000;
@@ -69,6 +71,11 @@ export class KubernetesApiServer {
 
   get baseUrl(): string {
     return this.url;
+  }
+
+  /** Requests received since start, watches and failed ones included (benchmarks count calls with it). */
+  get requestCount(): number {
+    return this.requests;
   }
 
   get store(): ClusterStore {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { eventually } from '../testing/eventually';
 import { fingerprint } from './AlertStore';
 import { MetricsSandbox, TRAFFIC_METRICS } from './MetricsSandbox';
 
@@ -417,6 +418,25 @@ describe('MetricsSandbox', () => {
       const response = await api().delete('/api/v1/query').expect(405);
       expect(response.text).toBe('Method Not Allowed\n');
     });
+  });
+
+  it('counts the requests it receives on every route', async () => {
+    expect(metrics.requestCount).toBe(0);
+    await api().get('/api/v2/alerts').expect(200);
+    await api().get('/api/v1/query').query({ query: 'up' });
+    await api().get('/nowhere').expect(404);
+    expect(metrics.requestCount).toBe(3);
+  });
+
+  it('holds answers back for the configured latency, and drops a held one on stop', async () => {
+    metrics.setLatency(60_000);
+    const held = fetch(`${metrics.url}/api/v2/alerts`);
+    await eventually('the request to arrive', () => metrics.requestCount === 1);
+    await metrics.stop();
+    // Without the latency it would have been answered by now; stopping closes it unanswered.
+    await expect(held).rejects.toThrow();
+    metrics = await MetricsSandbox.start({ latencyMs: 1 });
+    await request(metrics.url).get('/api/v2/alerts').expect(200, []);
   });
 
   it('stops listening on stop', async () => {

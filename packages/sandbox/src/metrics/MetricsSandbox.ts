@@ -1,6 +1,7 @@
 import { listenOnLoopback } from '../net';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AlertStore } from './AlertStore';
 import {
   ApiResponse,
@@ -28,6 +29,8 @@ export const TRAFFIC_METRICS = {
 export interface MetricsSandboxOptions {
   /** Port on 127.0.0.1; a free one when absent. */
   port?: number;
+  /** Added before every answer; 0 when absent. */
+  latencyMs?: number;
 }
 
 export interface AlertSpec {
@@ -67,20 +70,38 @@ export class MetricsSandbox {
   private readonly series = new SeriesStore();
   private readonly alerts = new AlertStore();
   private readonly server: http.Server;
+  private latencyMs: number;
+  private requests = 0;
+  // Ends the latency waits of requests still in flight when the sandbox stops.
+  private readonly stopping = new AbortController();
 
   static async start(
     options: MetricsSandboxOptions = {},
   ): Promise<MetricsSandbox> {
     const server = http.createServer();
     await listenOnLoopback(server, options.port);
-    return new MetricsSandbox(server);
+    return new MetricsSandbox(server, options.latencyMs ?? 0);
   }
 
-  private constructor(server: http.Server) {
+  private constructor(server: http.Server, latencyMs: number) {
     this.server = server;
+    this.latencyMs = latencyMs;
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}`;
-    server.on('request', (req, res) => this.handle(req, res));
+    server.on('request', (req, res) => {
+      this.requests += 1;
+      this.handle(req, res);
+    });
+  }
+
+  /** Delay added before every answer from now on (0: none). */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** Requests received since start, on every route (benchmarks count calls with it). */
+  get requestCount(): number {
+    return this.requests;
   }
 
   /**
@@ -161,6 +182,7 @@ export class MetricsSandbox {
 
   async stop(): Promise<void> {
     if (!this.server.listening) return;
+    this.stopping.abort();
     await new Promise<void>((resolve, reject) => {
       this.server.close(error => (error ? reject(error) : resolve()));
       // Keep-alive clients would otherwise hold close() open.
@@ -203,6 +225,16 @@ export class MetricsSandbox {
   };
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (this.latencyMs > 0) {
+      try {
+        await sleep(this.latencyMs, undefined, {
+          signal: this.stopping.signal,
+        });
+      } catch {
+        // Stopped while waiting: the connection is closed, nobody reads an answer.
+        return;
+      }
+    }
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     const allowed = ROUTES[url.pathname];

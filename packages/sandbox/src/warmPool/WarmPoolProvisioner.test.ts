@@ -31,12 +31,10 @@ describe('WarmPoolProvisioner', () => {
     await eventually('4 warm ready', () => pool.truth().warmReady === 4);
     const kc = new k8s.KubeConfig();
     kc.loadFromOptions(cluster.kubeConfigOptions());
-    const pods = await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .listNamespacedPod({
-        namespace: 'sessions',
-        labelSelector: 'pool=warm,assigned=false',
-      });
+    const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({
+      namespace: 'sessions',
+      labelSelector: 'pool=warm,assigned=false',
+    });
     expect(pods.items).toHaveLength(4);
     expect(pods.items.every(p => p.status?.phase === 'Running')).toBe(true);
   });
