@@ -30,7 +30,12 @@ exports.up = async function up(knex) {
     table.text('reason').nullable();
   });
   await knex.schema.createTable('upgrade_waves_wave_clusters', table => {
-    table.string('wave_id').notNullable().references('id').inTable('upgrade_waves_waves').onDelete('CASCADE');
+    table
+      .string('wave_id')
+      .notNullable()
+      .references('id')
+      .inTable('upgrade_waves_waves')
+      .onDelete('CASCADE');
     table.string('cluster_id').notNullable().index();
     table.string('name').notNullable();
     table.string('status').notNullable();
@@ -43,7 +48,12 @@ exports.up = async function up(knex) {
     table.primary(['wave_id', 'cluster_id']);
   });
   await knex.schema.createTable('upgrade_waves_merge_requests', table => {
-    table.string('wave_id').notNullable().references('id').inTable('upgrade_waves_waves').onDelete('CASCADE');
+    table
+      .string('wave_id')
+      .notNullable()
+      .references('id')
+      .inTable('upgrade_waves_waves')
+      .onDelete('CASCADE');
     table.string('kind').notNullable();
     table.string('project').notNullable();
     table.integer('iid').notNullable();
@@ -56,7 +66,12 @@ exports.up = async function up(knex) {
   });
   await knex.schema.createTable('upgrade_waves_checks', table => {
     table.increments('id');
-    table.string('wave_id').notNullable().references('id').inTable('upgrade_waves_waves').onDelete('CASCADE');
+    table
+      .string('wave_id')
+      .notNullable()
+      .references('id')
+      .inTable('upgrade_waves_waves')
+      .onDelete('CASCADE');
     table.string('cluster_id').notNullable();
     table.string('check').notNullable();
     table.string('phase').notNullable();
@@ -69,7 +84,12 @@ exports.up = async function up(knex) {
   });
   await knex.schema.createTable('upgrade_waves_events', table => {
     table.increments('id');
-    table.string('wave_id').notNullable().references('id').inTable('upgrade_waves_waves').onDelete('CASCADE');
+    table
+      .string('wave_id')
+      .notNullable()
+      .references('id')
+      .inTable('upgrade_waves_waves')
+      .onDelete('CASCADE');
     table.string('cluster_id').nullable();
     table.string('type').notNullable();
     table.string('from').nullable();
@@ -82,7 +102,12 @@ exports.up = async function up(knex) {
   });
   // One row per side-effecting step, written in the transaction that records the step's result: a step can only be recorded once.
   await knex.schema.createTable('upgrade_waves_steps', table => {
-    table.string('wave_id').notNullable().references('id').inTable('upgrade_waves_waves').onDelete('CASCADE');
+    table
+      .string('wave_id')
+      .notNullable()
+      .references('id')
+      .inTable('upgrade_waves_waves')
+      .onDelete('CASCADE');
     table.string('step').notNullable();
     table.string('done_at').notNullable();
     table.primary(['wave_id', 'step']);

@@ -58,7 +58,8 @@ export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
     approvers: config?.getOptionalStringArray('approval.approvers') ?? [],
     checks: {
       concurrency: config?.getOptionalNumber('checks.concurrency') ?? 10,
-      timeoutMs: (config?.getOptionalNumber('checks.timeoutSeconds') ?? 30) * 1000,
+      timeoutMs:
+        (config?.getOptionalNumber('checks.timeoutSeconds') ?? 30) * 1000,
     },
     restartConcurrency: config?.getOptionalNumber('restart.concurrency') ?? 5,
   };

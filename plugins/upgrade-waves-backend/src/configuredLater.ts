@@ -14,7 +14,9 @@ export function configuredLater<T extends object>(
   try {
     return make();
   } catch (error) {
-    const reason = new Error(`${what} is not configured: ${stringifyError(error)}`);
+    const reason = new Error(
+      `${what} is not configured: ${stringifyError(error)}`,
+    );
     logger.warn(reason.message);
     return new Proxy({} as T, {
       get: () => () => Promise.reject(reason),

@@ -2,7 +2,10 @@ import { Fleet } from '@fleetdeck/sandbox';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startWaveBackend, WaveBackend } from './__testUtils__/startWaveBackend';
+import {
+  startWaveBackend,
+  WaveBackend,
+} from './__testUtils__/startWaveBackend';
 import { ADA, GRACE, gitlabWrites, waveApi } from './__testUtils__/waveApi';
 
 jest.setTimeout(300_000);
@@ -19,7 +22,10 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
   const { call, waitForWave } = waveApi(() => backend.url);
 
   beforeAll(async () => {
-    fleet = await Fleet.startDefault({ sentinel: false, timeToReadyMedianMs: 200 });
+    fleet = await Fleet.startDefault({
+      sentinel: false,
+      timeToReadyMedianMs: 200,
+    });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flaky-gitlab-'));
     const sandbox = fleet.appConfig({
       catalogFile: path.join(dataDir, 'catalog.yaml'),
@@ -53,7 +59,12 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
 
   it('finishes two waves at once, and never sends more than the limit in any window', async () => {
     // 1 − 0.84 × 0.83 ≈ 30 % of requests fail, seeded so that a failing run can be replayed
-    fleet.gitlab.injectFaults({ status: 429, rate: 0.16, seed: 7, retryAfterSeconds: 1 });
+    fleet.gitlab.injectFaults({
+      status: 429,
+      rate: 0.16,
+      seed: 7,
+      retryAfterSeconds: 1,
+    });
     fleet.gitlab.injectFaults({ status: 502, rate: 0.17, seed: 11 });
     try {
       const started = await Promise.all(
@@ -68,9 +79,17 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
       );
       expect(started.map(s => s.status)).toEqual([201, 201]);
       for (const { body } of started) {
-        await waitForWave(body.id, w => w.status === 'AWAITING_APPROVAL', 180_000);
+        await waitForWave(
+          body.id,
+          w => w.status === 'AWAITING_APPROVAL',
+          180_000,
+        );
         expect(
-          (await call('POST', `/waves/${body.id}/approve`, GRACE, { comment: 'go' })).status,
+          (
+            await call('POST', `/waves/${body.id}/approve`, GRACE, {
+              comment: 'go',
+            })
+          ).status,
         ).toBe(200);
       }
       const waves = await Promise.all(
@@ -92,7 +111,11 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
     for (const project of ['platform/gitops-test', 'platform/gitops-staging']) {
       expect(fleet.gitlab.listMergeRequests(project)).toHaveLength(1);
       expect(
-        gitlabWrites(fleet, 'PUT', new RegExp(`${project}/merge_requests/\\d+/merge$`)),
+        gitlabWrites(
+          fleet,
+          'PUT',
+          new RegExp(`${project}/merge_requests/\\d+/merge$`),
+        ),
       ).toHaveLength(1);
     }
     // the limiter bounds when requests start; allow loopback delivery a little slack on arrival
@@ -101,7 +124,11 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
     let busiest = 0;
     for (let i = 0; i < arrivals.length; i++) {
       let j = i;
-      while (j < arrivals.length && arrivals[j] < arrivals[i] + WINDOW_SECONDS * 1000 - 100) j++;
+      while (
+        j < arrivals.length &&
+        arrivals[j] < arrivals[i] + WINDOW_SECONDS * 1000 - 100
+      )
+        j++;
       busiest = Math.max(busiest, j - i);
     }
     expect(busiest).toBeLessThanOrEqual(PER_WINDOW);

@@ -116,9 +116,7 @@ export const upgradeWavesPlugin = createBackendPlugin({
             const registered = (
               await Promise.all(clusters.map(c => registry.get(c.clusterId)))
             ).flatMap(c => (c ? [c] : []));
-            const components = await blastRadius
-              .of(registered)
-              .catch(() => []);
+            const components = await blastRadius.of(registered).catch(() => []);
             return [
               ...registered.flatMap(c => c.owners),
               ...components.flatMap(c => (c.owner ? [c.owner] : [])),
@@ -178,7 +176,10 @@ export const upgradeWavesPlugin = createBackendPlugin({
           timeout: { seconds: timeoutSeconds },
           // Half the lock's lifetime, so a run always ends before another replica may claim the task.
           fn: signal =>
-            orchestrator.tick({ budgetMs: (timeoutSeconds * 1000) / 2, signal }),
+            orchestrator.tick({
+              budgetMs: (timeoutSeconds * 1000) / 2,
+              signal,
+            }),
         });
 
         const service = new UpgradeWavesService({
@@ -196,9 +197,7 @@ export const upgradeWavesPlugin = createBackendPlugin({
         });
 
         permissionsRegistry.addPermissions(upgradeWavesPermissions);
-        httpRouter.use(
-          createRouter({ service, httpAuth, permissions }),
-        );
+        httpRouter.use(createRouter({ service, httpAuth, permissions }));
       },
     });
   },

@@ -27,7 +27,10 @@ export class WaveBackendProcess {
         script,
       ],
       {
-        env: { ...process.env, FLEETDECK_WAVE_BACKEND: JSON.stringify(options) },
+        env: {
+          ...process.env,
+          FLEETDECK_WAVE_BACKEND: JSON.stringify(options),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -35,7 +38,9 @@ export class WaveBackendProcess {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`backend did not start in ${timeoutMs} ms:\n${output}`));
+        reject(
+          new Error(`backend did not start in ${timeoutMs} ms:\n${output}`),
+        );
       }, timeoutMs);
       child.stderr!.on('data', chunk => {
         output = (output + chunk).slice(-20_000);

@@ -20,12 +20,8 @@ export function waveApi(baseUrl: () => string) {
         authorization: mockCredentials.user.header(user),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      body:
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
-          ? body
-          : JSON.stringify(body),
+      // a string is sent as it is, so tests can send bodies that are not JSON
+      body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     return {

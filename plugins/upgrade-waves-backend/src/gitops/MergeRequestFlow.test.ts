@@ -306,11 +306,23 @@ describe('MergeRequestFlow against the GitLab sandbox', () => {
     });
     // upgrade, roll back, upgrade again to another version, then roll back once more: the rollback branch
     // name repeats, and the first one was merged long ago
-    await flow().merge(PROJECT, (await flow().openVersionChange(upgrade('prod-eu-1'))).iid);
-    await flow().merge(PROJECT, (await flow().openVersionChange(rollbackTo(PREVIOUS))).iid);
     await flow().merge(
       PROJECT,
-      (await flow().openVersionChange(upgrade('prod-eu-1', BATCH, '1.24.0'))).iid,
+      (
+        await flow().openVersionChange(upgrade('prod-eu-1'))
+      ).iid,
+    );
+    await flow().merge(
+      PROJECT,
+      (
+        await flow().openVersionChange(rollbackTo(PREVIOUS))
+      ).iid,
+    );
+    await flow().merge(
+      PROJECT,
+      (
+        await flow().openVersionChange(upgrade('prod-eu-1', BATCH, '1.24.0'))
+      ).iid,
     );
     const writes = await writesDuring(() =>
       flow().openVersionChange(rollbackTo(PREVIOUS)),
@@ -321,7 +333,10 @@ describe('MergeRequestFlow against the GitLab sandbox', () => {
       'POST repository/commits',
       'POST merge_requests',
     ]);
-    const open = await api.MergeRequests.all({ projectId: PROJECT, state: 'opened' });
+    const open = await api.MergeRequests.all({
+      projectId: PROJECT,
+      state: 'opened',
+    });
     expect(open).toHaveLength(1);
     const [diff] = await api.MergeRequests.allDiffs(PROJECT, open[0].iid);
     expect(diff.diff).toContain('-      version: "1.24.0"');

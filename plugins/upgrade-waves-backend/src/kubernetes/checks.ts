@@ -204,7 +204,9 @@ export function istioProxiesCheck(rollout: IstioRollout): ClusterCheck {
           message: `Every restarted workload runs ${expectedVersion}; ${
             unmanaged.length
           } pods outside Deployments, StatefulSets and DaemonSets still run an older sidecar until their owner replaces them: ${list(
-            unmanaged.map(p => `${p.namespace}/${p.pod} (${p.version ?? p.image})`),
+            unmanaged.map(
+              p => `${p.namespace}/${p.pod} (${p.version ?? p.image})`,
+            ),
           )}`,
           detail,
         };

@@ -8,7 +8,13 @@ import {
   WaveCluster,
   WaveMergeRequest,
 } from '@fleetdeck/plugin-upgrade-waves-common';
-import { ClusterChange, NewEvent, StoredWave, Transition, WaveStore } from './WaveStore';
+import {
+  ClusterChange,
+  NewEvent,
+  StoredWave,
+  Transition,
+  WaveStore,
+} from './WaveStore';
 import { OrchestratorDependencies } from './types';
 
 /** What one step did: moved the wave on (take the next step now) or found it waiting. */
@@ -127,9 +133,7 @@ export class WaveOrchestrator {
     return next;
   }
 
-  private async registryClusters(
-    clusters: WaveCluster[],
-  ): Promise<Cluster[]> {
+  private async registryClusters(clusters: WaveCluster[]): Promise<Cluster[]> {
     const found: Cluster[] = [];
     for (const c of clusters) {
       const cluster = await this.deps.registry.get(c.clusterId);
@@ -155,7 +159,8 @@ export class WaveOrchestrator {
   }
 
   // PRE_CHECKS: run the checks (fail-fast), then open the merge request.
-  private async preChecks(wave: StoredWave): Promise<StepResult> {
+  private async preChecks(current: StoredWave): Promise<StepResult> {
+    let wave = current;
     const clusters = await this.store.clusters(wave.id);
     const pending = clusters.filter(
       c => c.status === 'PENDING' || c.status === 'PRE_CHECK_RUNNING',
@@ -243,7 +248,10 @@ export class WaveOrchestrator {
       status: 'AWAITING_APPROVAL',
       step: 'upgrade-merge-request',
       mergeRequests: mrs,
-      clusters: clusters.map(c => ({ clusterId: c.clusterId, status: 'MR_CREATED' })),
+      clusters: clusters.map(c => ({
+        clusterId: c.clusterId,
+        status: 'MR_CREATED',
+      })),
       events: [
         ...clusters.map(c =>
           clusterEvent(c, 'MR_CREATED', 'merge request opened'),
@@ -271,16 +279,19 @@ export class WaveOrchestrator {
   }
 
   // AWAITING_APPROVAL: merge once approved (auto), or follow the merge done in GitLab (manual).
-  private async awaitApproval(wave: StoredWave): Promise<StepResult> {
+  private async awaitApproval(current: StoredWave): Promise<StepResult> {
+    let wave = current;
     const upgradeMrs = wave.mergeRequests.filter(m => m.kind === 'upgrade');
     let merged: WaveMergeRequest[];
     if (this.deps.options.mergeMode === 'auto') {
       if (wave.decision?.decision !== 'approved') return 'waiting';
       merged = [];
-      for (const mr of upgradeMrs) merged.push(await this.deps.gitops.merge(mr));
+      for (const mr of upgradeMrs)
+        merged.push(await this.deps.gitops.merge(mr));
     } else {
       merged = [];
-      for (const mr of upgradeMrs) merged.push(await this.deps.gitops.refresh(mr));
+      for (const mr of upgradeMrs)
+        merged.push(await this.deps.gitops.refresh(mr));
       const closed = merged.find(m => m.state === 'closed');
       if (closed) {
         const reason = `merge request ${closed.project}!${closed.iid} was closed in GitLab`;
@@ -309,7 +320,10 @@ export class WaveOrchestrator {
       step: 'upgrade-merge',
       upgradeStamp: new Date().toISOString(),
       mergeRequests: merged,
-      clusters: clusters.map(c => ({ clusterId: c.clusterId, status: 'UPGRADING' })),
+      clusters: clusters.map(c => ({
+        clusterId: c.clusterId,
+        status: 'UPGRADING',
+      })),
       events: [
         ...clusters.map(c =>
           clusterEvent(c, 'UPGRADING', 'merged; waiting for Flux and istiod'),
@@ -330,16 +344,21 @@ export class WaveOrchestrator {
   }
 
   // UPGRADING: wait for istiod on the target, restart injected workloads, then soak.
-  private async upgrade(wave: StoredWave): Promise<StepResult> {
+  private async upgrade(current: StoredWave): Promise<StepResult> {
+    let wave = current;
     const clusters = await this.store.clusters(wave.id);
     let progressed = false;
+    const waveId = wave.id;
     for (const c of clusters.filter(x => x.status === 'UPGRADING')) {
       const [cluster] = await this.registryClusters([c]);
       const istiod = await this.deps.rollout.istiod(cluster);
       const timedOut =
         Date.now() - Date.parse(wave.upgradeStamp ?? wave.updatedAt) >
         this.deps.options.istiodTimeoutSeconds * 1000;
-      if (istiod.helmReleaseFailure || (timedOut && istiod.version !== wave.targetVersion)) {
+      if (
+        istiod.helmReleaseFailure ||
+        (timedOut && istiod.version !== wave.targetVersion)
+      ) {
         const reason = istiod.helmReleaseFailure
           ? `istiod upgrade failed on ${c.name}: ${istiod.helmReleaseFailure}`
           : `istiod did not reach ${wave.targetVersion} on ${c.name} within ${this.deps.options.istiodTimeoutSeconds}s`;
@@ -348,13 +367,21 @@ export class WaveOrchestrator {
       }
       if (istiod.version !== wave.targetVersion || !istiod.ready) continue;
       const stamp = wave.upgradeStamp!;
-      const restarted = await this.deps.rollout.restart(cluster, stamp, (done, total) => {
-        void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
-      });
+      const restarted = await this.deps.rollout.restart(
+        cluster,
+        stamp,
+        (done, total) => {
+          void this.store.setRestartProgress(waveId, c.clusterId, done, total);
+        },
+      );
       wave = await this.apply(wave, {
         step: `restart:upgrade:${c.clusterId}`,
         clusters: [
-          { clusterId: c.clusterId, status: 'POST_CHECK_RUNNING', restart: restarted },
+          {
+            clusterId: c.clusterId,
+            status: 'POST_CHECK_RUNNING',
+            restart: restarted,
+          },
         ],
         events: [
           clusterEvent(
@@ -369,7 +396,9 @@ export class WaveOrchestrator {
     }
     const after = await this.store.clusters(wave.id);
     if (after.every(c => c.status === 'POST_CHECK_RUNNING')) {
-      const soakEndsAt = new Date(Date.now() + wave.soakSeconds * 1000).toISOString();
+      const soakEndsAt = new Date(
+        Date.now() + wave.soakSeconds * 1000,
+      ).toISOString();
       await this.apply(wave, {
         status: 'SOAKING',
         soakEndsAt,
@@ -389,7 +418,8 @@ export class WaveOrchestrator {
   }
 
   // SOAKING: after the soak, compare with the baseline and check every proxy.
-  private async soak(wave: StoredWave): Promise<StepResult> {
+  private async soak(current: StoredWave): Promise<StepResult> {
+    let wave = current;
     if (wave.soakEndsAt && Date.now() < Date.parse(wave.soakEndsAt)) {
       return 'waiting';
     }
@@ -406,7 +436,9 @@ export class WaveOrchestrator {
         const failed = results.some(r => r.outcome === 'failed');
         const to: ClusterStatus = failed ? 'ROLLBACK_REQUIRED' : 'HEALTHY';
         const comparison = results.find(r => r.check === 'metric-comparison');
-        const latest = (comparison?.detail as { now?: MetricSnapshot } | undefined)?.now;
+        const latest = (
+          comparison?.detail as { now?: MetricSnapshot } | undefined
+        )?.now;
         wave = await this.apply(wave, {
           clusters: [{ clusterId, status: to, latest }],
           checks: results,
@@ -427,7 +459,9 @@ export class WaveOrchestrator {
       const failed = after.filter(c => c.status === 'ROLLBACK_REQUIRED');
       await this.startRollback(
         wave,
-        `post-upgrade validation failed on ${failed.map(c => c.name).join(', ')}`,
+        `post-upgrade validation failed on ${failed
+          .map(c => c.name)
+          .join(', ')}`,
       );
       return 'progressed';
     }
@@ -461,7 +495,10 @@ export class WaveOrchestrator {
     for (const c of clusters) {
       if (c.status === 'ROLLBACK_REQUIRED') continue;
       changes.push({ clusterId: c.clusterId, status: 'ROLLBACK_REQUIRED' });
-      events.push({ ...clusterEvent(c, 'ROLLBACK_REQUIRED', reason), actor: by });
+      events.push({
+        ...clusterEvent(c, 'ROLLBACK_REQUIRED', reason),
+        actor: by,
+      });
     }
     const next = await this.apply(wave, {
       status: 'ROLLING_BACK',
@@ -484,7 +521,8 @@ export class WaveOrchestrator {
   }
 
   // ROLLING_BACK: rollback MR, merge, istiod back on the previous version, restart, verify.
-  private async rollBack(wave: StoredWave): Promise<StepResult> {
+  private async rollBack(current: StoredWave): Promise<StepResult> {
+    let wave = current;
     const clusters = await this.store.clusters(wave.id);
     const rollbackMrs = wave.mergeRequests.filter(m => m.kind === 'rollback');
     if (!rollbackMrs.length) {
@@ -501,7 +539,9 @@ export class WaveOrchestrator {
           {
             type: 'merge-request',
             actor,
-            message: `rollback merge request opened: ${mrs.map(m => m.title).join(', ')}`,
+            message: `rollback merge request opened: ${mrs
+              .map(m => m.title)
+              .join(', ')}`,
             links: mrLinks(mrs),
           },
         ],
@@ -535,6 +575,7 @@ export class WaveOrchestrator {
     }
     const stamp = wave.rollbackStamp;
     let progressed = false;
+    const waveId = wave.id;
     for (const c of clusters.filter(x => x.status === 'ROLLBACK_REQUIRED')) {
       const [cluster] = await this.registryClusters([c]);
       const istiod = await this.deps.rollout.istiod(cluster);
@@ -543,7 +584,7 @@ export class WaveOrchestrator {
         cluster,
         stamp,
         (done, total) => {
-          void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
+          void this.store.setRestartProgress(waveId, c.clusterId, done, total);
         },
       );
       wave = await this.apply(wave, {

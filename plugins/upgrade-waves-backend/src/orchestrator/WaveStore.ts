@@ -133,13 +133,19 @@ export class WaveStore {
   }
 
   async activeWaveOf(batchId: string): Promise<StoredWave | undefined> {
-    const row = await this.knex(WAVES).where({ active_batch_id: batchId }).first();
-    return row ? this.toWave(row, await this.mergeRequests([row.id])) : undefined;
+    const row = await this.knex(WAVES)
+      .where({ active_batch_id: batchId })
+      .first();
+    return row
+      ? this.toWave(row, await this.mergeRequests([row.id]))
+      : undefined;
   }
 
   async get(waveId: string): Promise<StoredWave | undefined> {
     const row = await this.knex(WAVES).where({ id: waveId }).first();
-    return row ? this.toWave(row, await this.mergeRequests([waveId])) : undefined;
+    return row
+      ? this.toWave(row, await this.mergeRequests([waveId]))
+      : undefined;
   }
 
   async getOrThrow(waveId: string): Promise<StoredWave> {
@@ -156,7 +162,9 @@ export class WaveStore {
     if (filter.clusterId) {
       query.whereIn(
         'id',
-        this.knex(CLUSTERS).select('wave_id').where({ cluster_id: filter.clusterId }),
+        this.knex(CLUSTERS)
+          .select('wave_id')
+          .where({ cluster_id: filter.clusterId }),
       );
     }
     if (filter.active) query.whereNotIn('status', [...TERMINAL_WAVE_STATUSES]);
@@ -174,7 +182,9 @@ export class WaveStore {
           .where({ status: 'CANCELLED' })
           .whereIn(
             'id',
-            this.knex(MERGE_REQUESTS).select('wave_id').where({ state: 'opened' }),
+            this.knex(MERGE_REQUESTS)
+              .select('wave_id')
+              .where({ state: 'opened' }),
           ),
       )
       .orderBy('created_at');
@@ -227,12 +237,16 @@ export class WaveStore {
   }
 
   async events(waveId: string): Promise<WaveEvent[]> {
-    const rows = await this.knex(EVENTS).where({ wave_id: waveId }).orderBy('id');
+    const rows = await this.knex(EVENTS)
+      .where({ wave_id: waveId })
+      .orderBy('id');
     return rows.map(r => this.toEvent(r));
   }
 
   async steps(waveId: string): Promise<string[]> {
-    const rows = await this.knex(STEPS).where({ wave_id: waveId }).orderBy('done_at');
+    const rows = await this.knex(STEPS)
+      .where({ wave_id: waveId })
+      .orderBy('done_at');
     return rows.map(r => r.step);
   }
 
@@ -394,7 +408,8 @@ export class WaveStore {
       update.restart_total = change.restart.total;
     }
     if (change.message !== undefined) update.message = change.message;
-    if (Object.keys(update).length) await tx(CLUSTERS).where(key).update(update);
+    if (Object.keys(update).length)
+      await tx(CLUSTERS).where(key).update(update);
   }
 
   private async insertEvents(
@@ -444,10 +459,7 @@ export class WaveStore {
     return byWave;
   }
 
-  private toWave(
-    row: any,
-    mrs: Map<string, WaveMergeRequest[]>,
-  ): StoredWave {
+  private toWave(row: any, mrs: Map<string, WaveMergeRequest[]>): StoredWave {
     return {
       id: row.id,
       batchId: row.batch_id,

@@ -1,10 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { SignalsService } from '@backstage/plugin-signals-node';
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import {
   upgradeWavesSignalChannels,
@@ -105,7 +102,9 @@ export class BackstageWaveNotifier implements WaveNotifier {
       ...new Set(
         recipients.flatMap(r => {
           try {
-            return [stringifyEntityRef(parseEntityRef(r, { defaultKind: 'group' }))];
+            return [
+              stringifyEntityRef(parseEntityRef(r, { defaultKind: 'group' })),
+            ];
           } catch {
             return [];
           }
@@ -129,7 +128,9 @@ export class BackstageWaveNotifier implements WaveNotifier {
     try {
       await fn();
     } catch (error) {
-      this.options.logger.warn(`could not send ${what}: ${stringifyError(error)}`);
+      this.options.logger.warn(
+        `could not send ${what}: ${stringifyError(error)}`,
+      );
     }
   }
 }

@@ -121,7 +121,9 @@ export class UpgradeWavesService {
       previousBatchId: previous.batchId,
       satisfied: behind.length === 0 && previous.clusters.length > 0,
       message: behind.length
-        ? `${previous.batchId} must be HEALTHY on ${targetVersion} first; not yet: ${behind
+        ? `${
+            previous.batchId
+          } must be HEALTHY on ${targetVersion} first; not yet: ${behind
             .map(c => `${c.name} (${c.istioVersion}, ${c.status})`)
             .join(', ')}`
         : `${previous.batchId} is HEALTHY on ${targetVersion}`,
@@ -156,7 +158,9 @@ export class UpgradeWavesService {
     const current = Object.keys(batch.versions);
     if (current.length !== 1) {
       throw new ConflictError(
-        `the clusters of ${batch.batchId} run different Istio versions (${current.join(
+        `the clusters of ${
+          batch.batchId
+        } run different Istio versions (${current.join(
           ', ',
         )}); align them before a wave`,
       );
@@ -200,7 +204,9 @@ export class UpgradeWavesService {
         type: 'wave-status',
         to: 'PRE_CHECKS',
         actor,
-        message: `started: Istio ${previousVersion} → ${request.targetVersion} on ${batch.batchId}${
+        message: `started: Istio ${previousVersion} → ${
+          request.targetVersion
+        } on ${batch.batchId}${
           overridden ? ` (order overridden: ${prerequisite.message})` : ''
         }${request.reason ? `; ${request.reason}` : ''}`,
       },
@@ -225,9 +231,7 @@ export class UpgradeWavesService {
         at: new Date().toISOString(),
         comment,
       },
-      events: [
-        { type: 'approved', actor, message: `approved: ${comment}` },
-      ],
+      events: [{ type: 'approved', actor, message: `approved: ${comment}` }],
     });
     await this.deps.notifier.transitioned(next, 'approved');
     this.deps.kick();
@@ -266,7 +270,11 @@ export class UpgradeWavesService {
       waveId,
       true,
       WAVE_ACTIONS_ALLOWED_IN.pause,
-      { type: 'paused', actor, message: comment ? `paused: ${comment}` : 'paused' },
+      {
+        type: 'paused',
+        actor,
+        message: comment ? `paused: ${comment}` : 'paused',
+      },
     );
     await this.deps.notifier.transitioned(next, 'paused');
     return publicWave(next);
@@ -339,9 +347,9 @@ export class UpgradeWavesService {
     const allowed = WAVE_ACTIONS_ALLOWED_IN[action];
     if (!allowed.includes(wave.status)) {
       throw new ConflictError(
-        `cannot ${action} wave ${waveId}: it is ${wave.status} (allowed in ${allowed.join(
-          ', ',
-        )})`,
+        `cannot ${action} wave ${waveId}: it is ${
+          wave.status
+        } (allowed in ${allowed.join(', ')})`,
       );
     }
     return wave;

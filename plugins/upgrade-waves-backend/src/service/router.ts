@@ -33,7 +33,12 @@ const startWaveSchema = z
   .object({
     batchId: z.string().min(1).max(100),
     targetVersion: versionSchema,
-    soakSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+    soakSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional(),
     overrideOrder: z.boolean().optional(),
     reason: z.string().max(2000).optional(),
   })
@@ -148,7 +153,9 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.get('/waves', async (req, res) => {
-    res.json(await service.listWaves(parse(listWavesQuery, req.query, 'query')));
+    res.json(
+      await service.listWaves(parse(listWavesQuery, req.query, 'query')),
+    );
   });
 
   router.get('/waves/:waveId', async (req, res) => {

@@ -1,0 +1,60 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import { parse } from 'yaml';
+import { createRouter } from '../service/router';
+import type { UpgradeWavesService } from '../service/UpgradeWavesService';
+
+/** `/waves/:waveId` → `/waves/{waveId}`, as OpenAPI writes path parameters. */
+const toOpenApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}');
+
+describe('the OpenAPI document', () => {
+  const document = parse(
+    fs.readFileSync(
+      resolvePackagePath(
+        '@fleetdeck/plugin-upgrade-waves-backend',
+        'src/schema/openapi.yaml',
+      ),
+      'utf8',
+    ),
+  );
+  const router = createRouter({
+    service: {} as UpgradeWavesService,
+    httpAuth: mockServices.httpAuth(),
+    permissions: mockServices.permissions(),
+  });
+  const served = (router as any).stack
+    .filter((layer: any) => layer.route)
+    .flatMap((layer: any) =>
+      Object.keys(layer.route.methods).map(
+        method => `${method.toUpperCase()} ${toOpenApiPath(layer.route.path)}`,
+      ),
+    )
+    .sort();
+  const documented = Object.entries(document.paths as Record<string, object>)
+    .flatMap(([route, operations]) =>
+      Object.keys(operations).map(method => `${method.toUpperCase()} ${route}`),
+    )
+    .sort();
+
+  it('describes exactly the routes the router serves', () => {
+    expect(served.length).toBeGreaterThan(10);
+    expect(documented).toEqual(served);
+  });
+
+  it('documents 403 for every mutating route, and 400 where there is a body', () => {
+    for (const [route, operations] of Object.entries<any>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        if (method === 'get') continue;
+        const responses = Object.keys(
+          operation.responses.$ref ? {} : operation.responses,
+        );
+        expect({ route, method, responses }).toEqual({
+          route,
+          method,
+          responses: expect.arrayContaining(['400', '403']),
+        });
+      }
+    }
+  });
+});
