@@ -20,6 +20,7 @@ export {
   Fleet,
   DEFAULT_BATCHES,
   DEFAULT_ISTIO_VERSION,
+  kubernetesConfig,
 } from './scenarios/Fleet';
 export { eventually } from './testing/eventually';
 export { findFreePorts, listenOnLoopback } from './net';

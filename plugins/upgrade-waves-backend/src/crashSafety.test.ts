@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
+import { sandboxWaveConfig } from './__testUtils__/startWaveBackend';
 import { WaveBackendProcess } from './__testUtils__/WaveBackendProcess';
 import {
   ADA,
@@ -23,23 +24,8 @@ const MAX_KILLS = 14;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 function backendConfig(fleet: Fleet, database: object) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-config-'));
-  const sandbox = fleet.appConfig({
-    catalogFile: path.join(dir, 'catalog.yaml'),
-    rootCatalogFile: path.join(dir, 'root.yaml'),
-  }) as any;
-  fs.rmSync(dir, { recursive: true, force: true });
-  return {
-    backend: { baseUrl: 'http://127.0.0.1', database },
-    kubernetes: sandbox.kubernetes,
-    integrations: sandbox.integrations,
-    upgradeWaves: {
-      ...sandbox.upgradeWaves,
-      orchestratorFrequencySeconds: 1,
-      // A short lock, so that a restarted backend resumes soon after the one that was killed.
-      orchestratorTimeoutSeconds: 4,
-    },
-  };
+  // A short lock, so that a restarted backend resumes soon after the one that was killed.
+  return sandboxWaveConfig(fleet, database, { orchestratorTimeoutSeconds: 4 });
 }
 
 /** What a wave that was driven to success must show, however often its backend died. */

@@ -1,8 +1,6 @@
 import { Fleet } from '@fleetdeck/sandbox';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
+  sandboxWaveConfig,
   startWaveBackend,
   WaveBackend,
 } from './__testUtils__/startWaveBackend';
@@ -18,7 +16,6 @@ const PER_WINDOW = (REQUESTS_PER_MINUTE * WINDOW_SECONDS) / 60;
 describe('waves against a GitLab that throttles and fails 30 % of calls', () => {
   let fleet: Fleet;
   let backend: WaveBackend;
-  let dataDir: string;
   const { call, waitForWave } = waveApi(() => backend.url);
 
   beforeAll(async () => {
@@ -26,35 +23,23 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
       sentinel: false,
       timeToReadyMedianMs: 200,
     });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flaky-gitlab-'));
-    const sandbox = fleet.appConfig({
-      catalogFile: path.join(dataDir, 'catalog.yaml'),
-      rootCatalogFile: path.join(dataDir, 'root.yaml'),
-    }) as any;
     backend = await startWaveBackend({
-      config: {
-        backend: {
-          baseUrl: 'http://127.0.0.1',
-          database: { client: 'better-sqlite3', connection: ':memory:' },
-        },
-        kubernetes: sandbox.kubernetes,
-        integrations: sandbox.integrations,
-        upgradeWaves: {
-          ...sandbox.upgradeWaves,
-          orchestratorFrequencySeconds: 1,
+      config: sandboxWaveConfig(
+        fleet,
+        { client: 'better-sqlite3', connection: ':memory:' },
+        {
           gitlab: {
             requestsPerMinute: REQUESTS_PER_MINUTE,
             rateLimitWindowSeconds: WINDOW_SECONDS,
           },
         },
-      },
+      ),
     });
   });
 
   afterAll(async () => {
     await backend?.stop();
     await fleet?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('finishes two waves at once, and never sends more than the limit in any window', async () => {

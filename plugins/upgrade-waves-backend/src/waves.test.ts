@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import {
+  sandboxWaveConfig,
   startWaveBackend,
   WaveBackend,
 } from './__testUtils__/startWaveBackend';
@@ -35,29 +36,13 @@ describe('upgrade waves against the sandbox fleet', () => {
       timeToReadyMedianMs: 200,
     });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-waves-'));
-    const sandboxConfig = fleet.appConfig({
-      catalogFile: path.join(dataDir, 'catalog.yaml'),
-      rootCatalogFile: path.join(dataDir, 'root.yaml'),
-    }) as any;
     backend = await startWaveBackend({
       deniedUsers: [NOBODY],
-      config: {
-        backend: {
-          baseUrl: 'http://127.0.0.1',
-          database: {
-            client: 'better-sqlite3',
-            connection: { directory: dataDir },
-          },
-        },
-        kubernetes: sandboxConfig.kubernetes,
-        integrations: sandboxConfig.integrations,
-        upgradeWaves: {
-          ...sandboxConfig.upgradeWaves,
-          orchestratorFrequencySeconds: 1,
-          orchestratorTimeoutSeconds: 30,
-          soakSeconds: 1,
-        },
-      },
+      config: sandboxWaveConfig(
+        fleet,
+        { client: 'better-sqlite3', connection: { directory: dataDir } },
+        { orchestratorTimeoutSeconds: 30, soakSeconds: 1 },
+      ),
       entities: [
         {
           apiVersion: 'backstage.io/v1alpha1',

@@ -14,6 +14,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { AddressInfo } from 'node:net';
+import type { Fleet } from '@fleetdeck/sandbox';
 import { upgradeWavesPlugin } from '../plugin';
 
 export interface WaveBackendOptions {
@@ -94,5 +95,31 @@ export async function startWaveBackend(
     signals,
     notifications,
     stop: () => backend.stop(),
+  };
+}
+
+/**
+ * Config for a wave backend on the sandbox fleet: its clusters, GitLab and metrics, the given database, and
+ * an orchestrator that runs every second; `upgradeWaves` overrides the rest.
+ */
+export function sandboxWaveConfig(
+  fleet: Fleet,
+  database: object,
+  upgradeWaves: object = {},
+): object {
+  // The catalog files are only named in the config; nothing here reads them.
+  const sandbox = fleet.appConfig({
+    catalogFile: 'catalog-unused.yaml',
+    rootCatalogFile: 'root-unused.yaml',
+  }) as any;
+  return {
+    backend: { baseUrl: 'http://127.0.0.1', database },
+    kubernetes: sandbox.kubernetes,
+    integrations: sandbox.integrations,
+    upgradeWaves: {
+      ...sandbox.upgradeWaves,
+      orchestratorFrequencySeconds: 1,
+      ...upgradeWaves,
+    },
   };
 }

@@ -41,6 +41,19 @@ function clusterEvent(
   };
 }
 
+/** Every cluster of the wave moves to `to`: the cluster changes and their events, then `more` events. */
+function everyCluster(
+  clusters: WaveCluster[],
+  to: ClusterStatus,
+  message: string,
+  more: NewEvent[],
+): { clusters: ClusterChange[]; events: NewEvent[] } {
+  return {
+    clusters: clusters.map(c => ({ clusterId: c.clusterId, status: to })),
+    events: [...clusters.map(c => clusterEvent(c, to, message)), ...more],
+  };
+}
+
 function failedSummary(results: CheckResult[]): string {
   return results
     .filter(r => r.outcome === 'failed')
@@ -248,14 +261,7 @@ export class WaveOrchestrator {
       status: 'AWAITING_APPROVAL',
       step: 'upgrade-merge-request',
       mergeRequests: mrs,
-      clusters: clusters.map(c => ({
-        clusterId: c.clusterId,
-        status: 'MR_CREATED',
-      })),
-      events: [
-        ...clusters.map(c =>
-          clusterEvent(c, 'MR_CREATED', 'merge request opened'),
-        ),
+      ...everyCluster(clusters, 'MR_CREATED', 'merge request opened', [
         {
           type: 'wave-status',
           from: 'PRE_CHECKS',
@@ -264,7 +270,7 @@ export class WaveOrchestrator {
           message: `merge request opened: ${mrs.map(m => m.title).join(', ')}`,
           links: mrLinks(mrs),
         },
-      ],
+      ]),
     }).catch(async error => {
       // Cancelled while GitLab was opening it: the wave never recorded this MR, so close it here.
       const now = await this.store.get(opened.id);
@@ -320,23 +326,21 @@ export class WaveOrchestrator {
       step: 'upgrade-merge',
       upgradeStamp: new Date().toISOString(),
       mergeRequests: merged,
-      clusters: clusters.map(c => ({
-        clusterId: c.clusterId,
-        status: 'UPGRADING',
-      })),
-      events: [
-        ...clusters.map(c =>
-          clusterEvent(c, 'UPGRADING', 'merged; waiting for Flux and istiod'),
-        ),
-        {
-          type: 'wave-status',
-          from: 'AWAITING_APPROVAL',
-          to: 'UPGRADING',
-          actor,
-          message: 'merge request merged',
-          links: mrLinks(merged),
-        },
-      ],
+      ...everyCluster(
+        clusters,
+        'UPGRADING',
+        'merged; waiting for Flux and istiod',
+        [
+          {
+            type: 'wave-status',
+            from: 'AWAITING_APPROVAL',
+            to: 'UPGRADING',
+            actor,
+            message: 'merge request merged',
+            links: mrLinks(merged),
+          },
+        ],
+      ),
     });
     await this.setRegistryStatus(clusters, 'UPGRADING');
     await this.deps.notifier.started(wave);

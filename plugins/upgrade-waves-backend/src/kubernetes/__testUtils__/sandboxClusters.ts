@@ -4,10 +4,12 @@ import type {
   ClusterAccess,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import {
+  kubernetesConfig as sandboxKubernetesConfig,
   SandboxCluster,
   SandboxClusterOptions,
   typeOfKind,
 } from '@fleetdeck/sandbox';
+import { testCluster } from '../../checks/__testUtils__/clusters';
 import type { CheckContext } from '../../checks/types';
 import { ConfigClusterConnector } from '../ConfigClusterConnector';
 
@@ -16,41 +18,27 @@ export function registryCluster(
   name: string,
   access: ClusterAccess = {},
 ): Cluster {
-  return {
-    clusterId: `${name}-id`,
-    name,
+  return testCluster(name, {
     batchId: 'test',
     environment: 'test',
-    region: 'eu-west-1',
     access,
     gitops: { project: 'platform/gitops', paths: [] },
     istioVersion: '1.22.3',
-    owners: ['group:default/platform'],
     status: 'PENDING',
-    updatedAt: new Date().toISOString(),
-  };
+  });
 }
 
 /**
- * The `kubernetes` config of `@backstage/plugin-kubernetes-backend` for sandbox clusters, shaped like the one
- * the sandbox writes into app-config (`kubernetesConfig()` in its Fleet scenario, which it does not export).
+ * The `kubernetes` config the sandbox writes into app-config, after a `catalog` locator that the
+ * connector must skip (adopters often have both).
  */
 export function kubernetesConfig(clusters: SandboxCluster[]) {
+  const config = sandboxKubernetesConfig(clusters);
   return {
-    serviceLocatorMethod: { type: 'multiTenant' },
+    ...config,
     clusterLocatorMethods: [
       { type: 'catalog' },
-      {
-        type: 'config',
-        clusters: clusters.map(c => ({
-          name: c.name,
-          url: c.url,
-          authProvider: 'serviceAccount',
-          serviceAccountToken: c.token,
-          skipTLSVerify: true,
-          skipMetricsLookup: true,
-        })),
-      },
+      ...config.clusterLocatorMethods,
     ],
   };
 }
