@@ -99,10 +99,18 @@ test('the Kubernetes tab renders for a component', async ({ page }) => {
   }
 });
 
-test('the Kubernetes backend returns sandbox pods through its own route', async ({ request }) => {
-  const signIn = await request.get('/api/auth/development/refresh?env=development', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest', 'x-fleetdeck-user': 'ben' },
-  });
+test('the Kubernetes backend returns sandbox pods through its own route', async ({
+  request,
+}) => {
+  const signIn = await request.get(
+    '/api/auth/development/refresh?env=development',
+    {
+      headers: {
+        'X-Requested-With': 'XMLHttpRequest',
+        'x-fleetdeck-user': 'ben',
+      },
+    },
+  );
   expect(signIn.ok()).toBe(true);
   const token = (await signIn.json()).backstageIdentity.token;
   const entity = await (
@@ -119,18 +127,75 @@ test('the Kubernetes backend returns sandbox pods through its own route', async 
   expect(body.items).toHaveLength(9);
   for (const item of body.items) {
     expect(item.errors).toEqual([]);
-    const pods = item.resources.find((r: { type: string }) => r.type === 'pods').resources;
+    const pods = item.resources.find(
+      (r: { type: string }) => r.type === 'pods',
+    ).resources;
     expect(pods).toHaveLength(2);
   }
 });
 
-test('the Kubernetes tab shows a sandbox workload on every cluster', async ({ page }) => {
+test('the Kubernetes tab shows a sandbox workload on every cluster', async ({
+  page,
+}) => {
   await signInAs(page, 'ben');
   await page.goto('/catalog/default/component/cart/kubernetes');
   for (const cluster of ['test-1', 'dev-eu-1', 'staging-eu-1', 'prod-ap-1']) {
-    await expect(page.getByText(cluster, { exact: true }).first()).toBeVisible();
+    await expect(
+      page.getByText(cluster, { exact: true }).first(),
+    ).toBeVisible();
   }
   if (screenshots) {
-    await page.screenshot({ path: `${screenshots}/kubernetes-tab-cart.png`, fullPage: true });
+    await page.screenshot({
+      path: `${screenshots}/kubernetes-tab-cart.png`,
+      fullPage: true,
+    });
   }
+});
+
+async function tokenFor(
+  request: import('@playwright/test').APIRequestContext,
+  user: string,
+) {
+  const signIn = await request.get(
+    '/api/auth/development/refresh?env=development',
+    {
+      headers: {
+        'X-Requested-With': 'XMLHttpRequest',
+        'x-fleetdeck-user': user,
+      },
+    },
+  );
+  expect(signIn.ok()).toBe(true);
+  return (await signIn.json()).backstageIdentity.token as string;
+}
+
+test('the upgrade-waves backend serves the sandbox registry, and the catalog shows its clusters', async ({
+  request,
+}) => {
+  const ben = await tokenFor(request, 'ben');
+  const batches = await request.get('/api/upgrade-waves/batches', {
+    headers: { Authorization: `Bearer ${ben}` },
+  });
+  expect(batches.status()).toBe(200);
+  expect(
+    (await batches.json()).map((b: { batchId: string }) => b.batchId),
+  ).toEqual(['test', 'dev-wave-1', 'staging', 'prod-wave-1', 'prod-wave-2']);
+  // an engineer may look, not start a wave: the Fleetdeck policy gives upgrade-waves.* to operators
+  const denied = await request.post('/api/upgrade-waves/waves', {
+    headers: { Authorization: `Bearer ${ben}` },
+    data: { batchId: 'test', targetVersion: '1.23.0' },
+  });
+  expect(denied.status()).toBe(403);
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(
+          '/api/catalog/entities/by-query?filter=kind=resource,spec.type=kubernetes-cluster',
+          { headers: { Authorization: `Bearer ${ben}` } },
+        );
+        return ((await res.json()).items ?? []).length;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(9);
 });
