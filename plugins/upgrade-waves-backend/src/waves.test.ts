@@ -436,6 +436,59 @@ describe('upgrade waves against the sandbox fleet', () => {
       expect(cancelled.body.status).toBe('CANCELLED');
     });
 
+    it('takes no step while paused, goes on when resumed, and closes the merge request when rejected', async () => {
+      const started = await call('POST', '/waves', ADA, {
+        batchId: 'dev-wave-1',
+        targetVersion: '1.23.0',
+        overrideOrder: true,
+      });
+      expect(started.status).toBe(201);
+      const waveId = started.body.id;
+      const paused = await call('POST', `/waves/${waveId}/pause`, GRACE, {
+        comment: 'change freeze',
+      });
+      expect(paused.status).toBe(200);
+      // Several orchestrator runs later, the wave has not moved.
+      await new Promise(r => setTimeout(r, 3000));
+      const held = (await call('GET', `/waves/${waveId}`, ADA)).body;
+      expect(held.status).toBe('PRE_CHECKS');
+      expect(held.paused).toBe(true);
+      expect(held.checks).toEqual([]);
+      expect(
+        (await call('POST', `/waves/${waveId}/pause`, GRACE, {})).status,
+      ).toBe(409);
+
+      expect(
+        (await call('POST', `/waves/${waveId}/resume`, GRACE, {})).status,
+      ).toBe(200);
+      const awaiting = await waitForWave(
+        waveId,
+        w => w.status === 'AWAITING_APPROVAL',
+      );
+      const [mr] = awaiting.mergeRequests;
+      const rejected = await call('POST', `/waves/${waveId}/reject`, GRACE, {
+        comment: 'not during the sale',
+      });
+      expect(rejected.status).toBe(200);
+      expect(rejected.body.status).toBe('CANCELLED');
+      const closed = await waitForWave(
+        waveId,
+        w => w.mergeRequests[0]?.state === 'closed',
+      );
+      expect(closed.decision).toMatchObject({
+        decision: 'rejected',
+        by: GRACE,
+      });
+      expect(
+        fleet.gitlab
+          .listMergeRequests('platform/gitops-dev-wave-1')
+          .find(m => m.iid === mr.iid)?.state,
+      ).toBe('closed');
+      expect(closed.events.map(e => e.type)).toEqual(
+        expect.arrayContaining(['paused', 'resumed', 'rejected']),
+      );
+    });
+
     it('registers a cluster', async () => {
       const response = await call('POST', '/clusters', ADA, {
         clusterId: 'dev-ap-1',
