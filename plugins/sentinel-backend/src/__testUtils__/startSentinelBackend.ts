@@ -1,0 +1,140 @@
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { AddressInfo } from 'node:net';
+import { sentinelPlugin } from '../plugin';
+
+export interface SentinelBackendOptions {
+  /** App config: `sentinel` and `backend.database`. */
+  config: object;
+  /** Users whose every permission request is denied. */
+  deniedUsers?: string[];
+}
+
+export interface SentinelBackend {
+  url: string;
+  signals: Array<{ channel: string; message: any }>;
+  /** Every line the plugin logged, with its metadata. */
+  logs: string[];
+  call(
+    method: string,
+    path: string,
+    user: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+function recordingLogger(
+  lines: string[],
+  meta: Record<string, unknown>,
+): LoggerService {
+  const log = (level: string) => (message: string, extra?: Error | object) => {
+    lines.push(
+      `${level} ${message} ${JSON.stringify(meta)} ${
+        extra instanceof Error ? extra.stack : JSON.stringify(extra ?? {})
+      }`,
+    );
+  };
+  return {
+    error: log('error'),
+    warn: log('warn'),
+    info: log('info'),
+    debug: log('debug'),
+    child: more => recordingLogger(lines, { ...meta, ...more }),
+  };
+}
+
+/**
+ * The sentinel plugin alone in a backend with the real database and scheduler services, mock auth
+ * (`call` sends `mockCredentials.user.header(user)`), a permission service that denies `deniedUsers`,
+ * and recorded signals and logs.
+ */
+export async function startSentinelBackend(
+  options: SentinelBackendOptions,
+): Promise<SentinelBackend> {
+  const signals: SentinelBackend['signals'] = [];
+  const logs: string[] = [];
+  const denied = new Set(options.deniedUsers ?? []);
+  const backend = await startTestBackend({
+    features: [
+      sentinelPlugin,
+      mockServices.rootConfig.factory({ data: options.config as any }),
+      databaseServiceFactory,
+      schedulerServiceFactory,
+      createServiceFactory({
+        service: coreServices.logger,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) =>
+          recordingLogger(logs, { plugin: plugin.getId() }),
+      }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => ({
+          async authorize(requests: any[], { credentials }: any) {
+            const user = credentials?.principal?.userEntityRef;
+            const result =
+              user && denied.has(user)
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW;
+            return requests.map(() => ({ result })) as any;
+          },
+          async authorizeConditional(requests: any[]) {
+            return requests.map(() => ({
+              result: AuthorizeResult.ALLOW,
+            })) as any;
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          async publish(signal: any) {
+            signals.push({ channel: signal.channel, message: signal.message });
+          },
+        }),
+      }),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/api/sentinel`;
+  return {
+    url,
+    signals,
+    logs,
+    async call(method, path, user, body) {
+      const headers: Record<string, string> = {
+        authorization: mockCredentials.user.header(user),
+      };
+      let payload: string | undefined;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        body: payload,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    stop: () => backend.stop(),
+  };
+}

@@ -1,0 +1,138 @@
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { sentinelFailoverTriggerPermission } from '@fleetdeck/plugin-sentinel-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { SentinelService } from './SentinelService';
+
+const failoverBody = z
+  .object({ reason: z.string().trim().min(1, 'is required').max(500) })
+  .strict();
+
+const failoversQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+const isoTime = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+  .transform(value => new Date(value));
+
+const lagQuery = z
+  .object({ from: isoTime.optional(), to: isoTime.optional() })
+  .refine(q => !q.from || !q.to || q.from <= q.to, {
+    message: 'must not be before from',
+    path: ['to'],
+  });
+
+/** Parses with zod and answers 400 with a message naming each bad field. */
+function parse<S extends z.ZodTypeAny>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      if (issue.code === 'unrecognized_keys') {
+        return `${issue.keys.join(', ')}: not a known field`;
+      }
+      return `${issue.path.join('.') || what}: ${issue.message}`;
+    });
+    throw new InputError(`invalid ${what}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** `user:default/ada` for users; `service:<subject>` for services calling on their own behalf. */
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return `service:${principal.subject ?? 'unknown'}`;
+}
+
+export interface RouterOptions {
+  service: SentinelService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}
+
+/** HTTP only: parse, authorize, call the service. Errors become 400/403/404/409/503 through Backstage's error handler. */
+export function createRouter(options: RouterOptions): express.Router {
+  const { service, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  router.get('/groups', async (_req, res) => {
+    res.json(service.listGroups());
+  });
+
+  router.get('/groups/:group/topology', async (req, res) => {
+    res.json(service.topology(req.params.group));
+  });
+
+  router.get('/groups/:group/failovers', async (req, res) => {
+    const { limit } = parse(failoversQuery, req.query, 'query');
+    res.json(await service.failovers(req.params.group, limit ?? 50));
+  });
+
+  router.get('/groups/:group/lag', async (req, res) => {
+    const range = parse(lagQuery, req.query, 'query');
+    res.json(await service.lagHistory(req.params.group, range));
+  });
+
+  router.get('/groups/:group/session-store', async (req, res) => {
+    res.json(service.sessionStore(req.params.group));
+  });
+
+  router.post('/groups/:group/failover', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize(
+      [{ permission: sentinelFailoverTriggerPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${sentinelFailoverTriggerPermission.name} is not granted`,
+      );
+    }
+    const { reason } = parse(failoverBody, req.body, 'failover request');
+    const record = await service.triggerFailover(req.params.group, {
+      reason,
+      triggeredBy: actorOf(credentials),
+    });
+    res.status(202).json(record);
+  });
+
+  // Bodies that are not JSON get a 400 naming the problem, not a 500.
+  router.use(
+    (
+      error: Error & { type?: string },
+      _req: express.Request,
+      _res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error.type === 'entity.parse.failed') {
+        next(new InputError(`request body: not valid JSON (${error.message})`));
+      } else {
+        next(error);
+      }
+    },
+  );
+
+  return router;
+}
