@@ -1,0 +1,1 @@
+export { EntitySentinelContent } from './EntitySentinelContent';

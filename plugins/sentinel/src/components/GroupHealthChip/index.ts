@@ -1,0 +1,1 @@
+export { GroupHealthChip } from './GroupHealthChip';

@@ -1,0 +1,1 @@
+export { GroupProblems } from './GroupProblems';

@@ -1,0 +1,1 @@
+export { GroupsOverview, GroupsOverviewPage } from './GroupsOverviewPage';

@@ -1,0 +1,1 @@
+export { LagChart } from './LagChart';

@@ -1,0 +1,1 @@
+export { SessionStoreTable } from './SessionStoreTable';

@@ -1,0 +1,1 @@
+export { TopologyView } from './TopologyView';

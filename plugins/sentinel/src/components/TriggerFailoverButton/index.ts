@@ -1,0 +1,1 @@
+export { TriggerFailoverButton } from './TriggerFailoverButton';
