@@ -199,3 +199,95 @@ test('the upgrade-waves backend serves the sandbox registry, and the catalog sho
     )
     .toBe(9);
 });
+
+test('Redis Sentinel: an operator triggers a failover from the button and watches it happen live', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const grace = await tokenFor(request, 'grace');
+  const topology = async () =>
+    (
+      await request.get('/api/sentinel/groups/session-store/topology', {
+        headers: { Authorization: `Bearer ${grace}` },
+      })
+    ).json();
+  await expect
+    .poll(async () => (await topology()).health, { timeout: 60_000 })
+    .toBe('healthy');
+  const before = (await topology()).master.address as string;
+
+  // an engineer sees the button, disabled, with the reason
+  await signInAs(page, 'ben');
+  await page.goto('/sentinel/groups/session-store');
+  await expect(
+    page.getByRole('button', { name: 'Trigger failover' }),
+  ).toBeDisabled();
+  await expect(
+    page.getByText(/You need the sentinel\.failover\.trigger permission/),
+  ).toBeVisible();
+  await signOut(page);
+
+  await signInAs(page, 'grace');
+  await page.goto('/sentinel');
+  await expect(page.getByRole('link', { name: 'session-store' })).toBeVisible();
+  if (screenshots) {
+    await page.screenshot({
+      path: `${screenshots}/sentinel-groups.png`,
+      fullPage: true,
+    });
+  }
+  await page.getByRole('link', { name: 'session-store' }).click();
+  const masterRow = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: 'Master', exact: true }) });
+  await expect(masterRow).toContainText(before);
+  if (screenshots) {
+    await page.screenshot({
+      path: `${screenshots}/sentinel-group-before.png`,
+      fullPage: true,
+    });
+  }
+
+  await page.getByRole('button', { name: 'Trigger failover' }).click();
+  const dialog = page.getByRole('dialog');
+  // the reason is required, and the field says so
+  await dialog.getByRole('button', { name: 'Start failover' }).click();
+  await expect(dialog.getByText(/reason/i).first()).toBeVisible();
+  await dialog
+    .getByLabel(/Reason/)
+    .fill('e2e game day: clients must reconnect');
+  await dialog.getByRole('button', { name: 'Start failover' }).click();
+
+  // no reload: the signal brings the new master and the timeline entry to the open page
+  await expect(
+    page.getByText('Reason: e2e game day: clients must reconnect'),
+  ).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect
+    .poll(async () => (await topology()).master?.address, { timeout: 60_000 })
+    .not.toBe(before);
+  const after = (await topology()).master.address as string;
+  await expect(masterRow).toContainText(after, { timeout: 30_000 });
+  // once Sentinel has reconfigured the old master as a replica, the page (still not reloaded) is healthy again
+  await expect
+    .poll(async () => (await topology()).health, { timeout: 60_000 })
+    .toBe('healthy');
+  await expect(
+    page.getByText('every reachable sentinel names the same master'),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  if (screenshots) {
+    await page.screenshot({
+      path: `${screenshots}/sentinel-group-after-failover.png`,
+    });
+    await page
+      .getByText('Reason: e2e game day: clients must reconnect')
+      .scrollIntoViewIfNeeded();
+    await page.screenshot({
+      path: `${screenshots}/sentinel-failover-timeline.png`,
+    });
+  }
+});

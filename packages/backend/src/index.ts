@@ -54,6 +54,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@fleetdeck/plugin-upgrade-waves-backend'));
 backend.add(import('@fleetdeck/plugin-scaffolder-backend-module-fleetdeck'));
 
+// Fleetdeck: Redis Sentinel groups and their failovers (seed 004)
+backend.add(import('@fleetdeck/plugin-sentinel-backend'));
+
 // User settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -8,6 +8,7 @@ import {
 import { SandboxCluster } from '../kubernetes/SandboxCluster';
 import { MetricsSandbox } from '../metrics';
 import { SentinelTopology } from '../redis';
+import { seedSessionKeys } from './sessionKeys';
 import { WarmPoolProvisioner } from '../warmPool/WarmPoolProvisioner';
 import {
   deployWorkload,
@@ -178,6 +179,7 @@ export class Fleet {
           failoverTimeoutMs: 10000,
         });
         started.push(sentinel);
+        await seedSessionKeys(await sentinel.currentMaster());
       }
 
       const pools: Array<{

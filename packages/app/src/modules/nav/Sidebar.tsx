@@ -37,6 +37,9 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             {nav.take('page:api-docs')}
             <SidebarDivider />
+            {/* Fleetdeck's fleet pages */}
+            {nav.take('page:sentinel')}
+            <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
             </SidebarScrollWrapper>
