@@ -1,4 +1,8 @@
 import {
+  permissionsDenyingUsers,
+  recordingSignals,
+} from '@fleetdeck/backend-common/testUtils';
+import {
   coreServices,
   createServiceFactory,
   LoggerService,
@@ -10,8 +14,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { AddressInfo } from 'node:net';
 import { sentinelPlugin } from '../plugin';
 
@@ -66,7 +68,6 @@ export async function startSentinelBackend(
 ): Promise<SentinelBackend> {
   const signals: SentinelBackend['signals'] = [];
   const logs: string[] = [];
-  const denied = new Set(options.deniedUsers ?? []);
   const backend = await startTestBackend({
     features: [
       sentinelPlugin,
@@ -79,34 +80,8 @@ export async function startSentinelBackend(
         factory: ({ plugin }) =>
           recordingLogger(logs, { plugin: plugin.getId() }),
       }),
-      createServiceFactory({
-        service: coreServices.permissions,
-        deps: {},
-        factory: () => ({
-          async authorize(requests: any[], { credentials }: any) {
-            const user = credentials?.principal?.userEntityRef;
-            const result =
-              user && denied.has(user)
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW;
-            return requests.map(() => ({ result })) as any;
-          },
-          async authorizeConditional(requests: any[]) {
-            return requests.map(() => ({
-              result: AuthorizeResult.ALLOW,
-            })) as any;
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          async publish(signal: any) {
-            signals.push({ channel: signal.channel, message: signal.message });
-          },
-        }),
-      }),
+      permissionsDenyingUsers(options.deniedUsers ?? []),
+      recordingSignals(signals),
     ],
   });
   const { port } = backend.server.address() as AddressInfo;

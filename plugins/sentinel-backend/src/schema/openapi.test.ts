@@ -1,12 +1,13 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
+import {
+  documentedRoutes,
+  servedRoutes,
+} from '@fleetdeck/backend-common/testUtils';
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { createRouter } from '../service/router';
 import type { SentinelService } from '../service/SentinelService';
-
-/** `/groups/:group` → `/groups/{group}`, as OpenAPI writes path parameters. */
-const toOpenApiPath = (route: string) => route.replace(/:(\w+)/g, '{$1}');
 
 describe('the OpenAPI document', () => {
   const document = parse(
@@ -23,19 +24,8 @@ describe('the OpenAPI document', () => {
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions(),
   });
-  const served = (router as any).stack
-    .filter((layer: any) => layer.route)
-    .flatMap((layer: any) =>
-      Object.keys(layer.route.methods).map(
-        method => `${method.toUpperCase()} ${toOpenApiPath(layer.route.path)}`,
-      ),
-    )
-    .sort();
-  const documented = Object.entries(document.paths as Record<string, object>)
-    .flatMap(([route, operations]) =>
-      Object.keys(operations).map(method => `${method.toUpperCase()} ${route}`),
-    )
-    .sort();
+  const served = servedRoutes(router);
+  const documented = documentedRoutes(document);
 
   it('describes exactly the routes the router serves', () => {
     expect(served.length).toBeGreaterThanOrEqual(6);

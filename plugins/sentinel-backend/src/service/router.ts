@@ -1,11 +1,15 @@
 import type {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { sentinelFailoverTriggerPermission } from '@fleetdeck/plugin-sentinel-common';
+import {
+  actorOf,
+  notJsonIsBadRequest,
+  parseRequest,
+} from '@fleetdeck/backend-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -31,38 +35,6 @@ const lagQuery = z
     path: ['to'],
   });
 
-/** Parses with zod and answers 400 with a message naming each bad field. */
-function parse<S extends z.ZodTypeAny>(
-  schema: S,
-  value: unknown,
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      if (issue.code === 'unrecognized_keys') {
-        return `${issue.keys.join(', ')}: not a known field`;
-      }
-      return `${issue.path.join('.') || what}: ${issue.message}`;
-    });
-    throw new InputError(`invalid ${what}: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
-
-/** `user:default/ada` for users; `service:<subject>` for services calling on their own behalf. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return `service:${principal.subject ?? 'unknown'}`;
-}
-
 export interface RouterOptions {
   service: SentinelService;
   httpAuth: HttpAuthService;
@@ -84,12 +56,12 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.get('/groups/:group/failovers', async (req, res) => {
-    const { limit } = parse(failoversQuery, req.query, 'query');
+    const { limit } = parseRequest(failoversQuery, req.query, 'query');
     res.json(await service.failovers(req.params.group, limit ?? 50));
   });
 
   router.get('/groups/:group/lag', async (req, res) => {
-    const range = parse(lagQuery, req.query, 'query');
+    const range = parseRequest(lagQuery, req.query, 'query');
     res.json(await service.lagHistory(req.params.group, range));
   });
 
@@ -110,7 +82,7 @@ export function createRouter(options: RouterOptions): express.Router {
         `${sentinelFailoverTriggerPermission.name} is not granted`,
       );
     }
-    const { reason } = parse(failoverBody, req.body, 'failover request');
+    const { reason } = parseRequest(failoverBody, req.body, 'failover request');
     const record = await service.triggerFailover(req.params.group, {
       reason,
       triggeredBy: actorOf(credentials),
@@ -119,20 +91,7 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   // Bodies that are not JSON get a 400 naming the problem, not a 500.
-  router.use(
-    (
-      error: Error & { type?: string },
-      _req: express.Request,
-      _res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (error.type === 'entity.parse.failed') {
-        next(new InputError(`request body: not valid JSON (${error.message})`));
-      } else {
-        next(error);
-      }
-    },
-  );
+  router.use(notJsonIsBadRequest);
 
   return router;
 }

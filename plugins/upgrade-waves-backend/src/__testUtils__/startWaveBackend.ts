@@ -1,7 +1,8 @@
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+  permissionsDenyingUsers,
+  recordingSignals,
+} from '@fleetdeck/backend-common/testUtils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -11,8 +12,6 @@ import {
   notificationService,
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { AddressInfo } from 'node:net';
 import type { Fleet } from '@fleetdeck/sandbox';
 import { upgradeWavesPlugin } from '../plugin';
@@ -42,7 +41,6 @@ export async function startWaveBackend(
 ): Promise<WaveBackend> {
   const signals: WaveBackend['signals'] = [];
   const notifications: NotificationSendOptions[] = [];
-  const denied = new Set(options.deniedUsers ?? []);
   const backend = await startTestBackend({
     features: [
       upgradeWavesPlugin,
@@ -50,34 +48,8 @@ export async function startWaveBackend(
       databaseServiceFactory,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
-      createServiceFactory({
-        service: coreServices.permissions,
-        deps: {},
-        factory: () => ({
-          async authorize(requests: any[], { credentials }: any) {
-            const user = credentials?.principal?.userEntityRef;
-            const result =
-              user && denied.has(user)
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW;
-            return requests.map(() => ({ result })) as any;
-          },
-          async authorizeConditional(requests: any[]) {
-            return requests.map(() => ({
-              result: AuthorizeResult.ALLOW,
-            })) as any;
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          async publish(signal: any) {
-            signals.push({ channel: signal.channel, message: signal.message });
-          },
-        }),
-      }),
+      permissionsDenyingUsers(options.deniedUsers ?? []),
+      recordingSignals(signals),
       createServiceFactory({
         service: notificationService,
         deps: {},

@@ -3,7 +3,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -16,6 +16,11 @@ import {
   wavePausePermission,
   waveRollbackPermission,
 } from '@fleetdeck/plugin-upgrade-waves-common';
+import {
+  actorOf,
+  notJsonIsBadRequest,
+  parseRequest,
+} from '@fleetdeck/backend-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -57,39 +62,6 @@ const listWavesQuery = z.object({
 });
 
 const prerequisiteQuery = z.object({ targetVersion: versionSchema });
-
-/** Parses with zod and answers 400 with a message naming each bad field. */
-function parse<S extends z.ZodTypeAny>(
-  schema: S,
-  value: unknown,
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const field = issue.path.join('.') || what;
-      if (issue.code === 'unrecognized_keys') {
-        return `${issue.keys.join(', ')}: not a known field`;
-      }
-      return `${field}: ${issue.message}`;
-    });
-    throw new InputError(`invalid ${what}: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
-
-/** `user:default/ada` for users; `service:<subject>` for services calling on their own behalf. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return `service:${principal.subject ?? 'unknown'}`;
-}
 
 export interface RouterOptions {
   service: UpgradeWavesService;
@@ -139,7 +111,11 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.post('/clusters', async (req, res) => {
     await authorize(req, clusterRegisterPermission);
-    const registration = parse(clusterRegistrationSchema, req.body, 'cluster');
+    const registration = parseRequest(
+      clusterRegistrationSchema,
+      req.body,
+      'cluster',
+    );
     res.status(201).json(await service.registerCluster(registration));
   });
 
@@ -148,13 +124,17 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.get('/batches/:batchId/prerequisite', async (req, res) => {
-    const { targetVersion } = parse(prerequisiteQuery, req.query, 'query');
+    const { targetVersion } = parseRequest(
+      prerequisiteQuery,
+      req.query,
+      'query',
+    );
     res.json(await service.prerequisite(req.params.batchId, targetVersion));
   });
 
   router.get('/waves', async (req, res) => {
     res.json(
-      await service.listWaves(parse(listWavesQuery, req.query, 'query')),
+      await service.listWaves(parseRequest(listWavesQuery, req.query, 'query')),
     );
   });
 
@@ -168,7 +148,7 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.post('/waves', async (req, res) => {
     const { credentials, actor } = await authorize(req, waveCreatePermission);
-    const body = parse(startWaveSchema, req.body, 'wave');
+    const body = parseRequest(startWaveSchema, req.body, 'wave');
     const mayOverride = body.overrideOrder
       ? await allowed(credentials, waveOverrideOrderPermission)
       : false;
@@ -177,55 +157,42 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.post('/waves/:waveId/approve', async (req, res) => {
     const { actor } = await authorize(req, waveApprovePermission);
-    const { comment } = parse(requiredComment, req.body, 'approval');
+    const { comment } = parseRequest(requiredComment, req.body, 'approval');
     res.json(await service.approve(req.params.waveId, actor, comment));
   });
 
   router.post('/waves/:waveId/reject', async (req, res) => {
     const { actor } = await authorize(req, waveApprovePermission);
-    const { comment } = parse(requiredComment, req.body, 'rejection');
+    const { comment } = parseRequest(requiredComment, req.body, 'rejection');
     res.json(await service.reject(req.params.waveId, actor, comment));
   });
 
   router.post('/waves/:waveId/pause', async (req, res) => {
     const { actor } = await authorize(req, wavePausePermission);
-    const { comment } = parse(optionalComment, req.body, 'request');
+    const { comment } = parseRequest(optionalComment, req.body, 'request');
     res.json(await service.pause(req.params.waveId, actor, comment));
   });
 
   router.post('/waves/:waveId/resume', async (req, res) => {
     const { actor } = await authorize(req, wavePausePermission);
-    const { comment } = parse(optionalComment, req.body, 'request');
+    const { comment } = parseRequest(optionalComment, req.body, 'request');
     res.json(await service.resume(req.params.waveId, actor, comment));
   });
 
   router.post('/waves/:waveId/cancel', async (req, res) => {
     const { actor } = await authorize(req, wavePausePermission);
-    const { comment } = parse(optionalComment, req.body, 'request');
+    const { comment } = parseRequest(optionalComment, req.body, 'request');
     res.json(await service.cancel(req.params.waveId, actor, comment));
   });
 
   router.post('/waves/:waveId/rollback', async (req, res) => {
     const { actor } = await authorize(req, waveRollbackPermission);
-    const { comment } = parse(optionalComment, req.body, 'request');
+    const { comment } = parseRequest(optionalComment, req.body, 'request');
     res.json(await service.rollback(req.params.waveId, actor, comment));
   });
 
   // Bodies that are not JSON get a 400 naming the problem, not a 500.
-  router.use(
-    (
-      error: Error & { type?: string },
-      _req: express.Request,
-      _res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (error.type === 'entity.parse.failed') {
-        next(new InputError(`request body: not valid JSON (${error.message})`));
-      } else {
-        next(error);
-      }
-    },
-  );
+  router.use(notJsonIsBadRequest);
 
   return router;
 }

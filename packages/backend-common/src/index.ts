@@ -1,0 +1,6 @@
+/**
+ * What Fleetdeck's backend plugins share.
+ *
+ * @packageDocumentation
+ */
+export { actorOf, notJsonIsBadRequest, parseRequest } from './requests';
