@@ -1,0 +1,6 @@
+/**
+ * Fleetdeck warm pools backend: pool tracking across clusters.
+ *
+ * @packageDocumentation
+ */
+export * from './tracker';

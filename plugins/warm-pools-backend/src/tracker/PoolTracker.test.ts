@@ -1,0 +1,248 @@
+import {
+  eventually,
+  SandboxCluster,
+  typeOfKind,
+  WarmPoolProvisioner,
+} from '@fleetdeck/sandbox';
+import { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import { PoolTracker } from './PoolTracker';
+import { InformerEvent, PodInformer } from './ResourceInformer';
+
+const POOL_ID = 'pool-1/sessions/warm';
+const POD = typeOfKind('Pod');
+
+function kubeConfigOf(cluster: SandboxCluster): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions(cluster.kubeConfigOptions());
+  return kc;
+}
+
+describe('PoolTracker', () => {
+  let cluster: SandboxCluster;
+  let provisioner: WarmPoolProvisioner;
+  let tracker: PoolTracker;
+
+  beforeEach(async () => {
+    cluster = await SandboxCluster.start({
+      name: 'pool-1',
+      timeToReady: { kind: 'fixed', ms: 100 },
+      bookmarkIntervalMs: 200,
+    });
+    tracker = new PoolTracker({
+      clusters: [{ name: 'pool-1', kubeConfig: kubeConfigOf(cluster) }],
+      initialBackoffMs: 50,
+      maxBackoffMs: 200,
+    });
+    await tracker.start();
+    provisioner = new WarmPoolProvisioner(cluster, {
+      namespace: 'sessions',
+      size: 4,
+      replenishIntervalMs: 50,
+      sessionDuration: { kind: 'fixed', ms: 60_000 },
+    });
+    provisioner.start();
+  });
+
+  afterEach(async () => {
+    tracker.stop();
+    provisioner.stop();
+    await cluster.stop();
+  });
+
+  /** The snapshot agrees with what the provisioner itself knows. */
+  function matchesTruth(): boolean {
+    const s = tracker.snapshot(POOL_ID);
+    const t = provisioner.truth();
+    return (
+      s !== undefined &&
+      !s.stale &&
+      s.target === t.target &&
+      s.warmReady === t.warmReady &&
+      s.warmPending === t.warmPending &&
+      s.assigned === t.assigned &&
+      s.onDemandSessions === t.onDemandSessions &&
+      s.sessionsStarted === t.sessionsStarted &&
+      s.emptyEvents === t.emptyEvents
+    );
+  }
+
+  it('counts a steadily used pool as the provisioner does, target from its annotation', async () => {
+    await eventually('pool warm', () => provisioner.truth().warmReady === 4);
+    provisioner.setArrivalRate(600);
+    await eventually(
+      'sessions',
+      () => provisioner.truth().sessionsStarted >= 5,
+    );
+    provisioner.setArrivalRate(0);
+    await eventually('snapshot matches truth', matchesTruth);
+    const s = tracker.snapshot(POOL_ID)!;
+    expect(s.target).toBe(4);
+    expect(s.timeToReady.count).toBeGreaterThanOrEqual(4);
+    expect(s.timeToReady.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(s.assignmentRatePerMinute).toBeGreaterThan(0);
+    const pods = tracker.pods(POOL_ID);
+    expect(pods.filter(p => p.state === 'warm-ready')).toHaveLength(
+      provisioner.truth().warmReady,
+    );
+    expect(
+      pods.filter(p => p.state === 'assigned' || p.state === 'on-demand'),
+    ).toHaveLength(provisioner.truth().assigned);
+  });
+
+  it('sees a burst drain the pool: on-demand sessions, empty moments, and the replenish lag once healed', async () => {
+    await eventually('pool warm', () => provisioner.truth().warmReady === 4);
+    const changes: string[] = [];
+    tracker.onChange(s => changes.push(s.id));
+    const burst = Array.from({ length: 7 }, () => provisioner.requestSession());
+    expect(burst.filter(s => !s.warm)).toHaveLength(3);
+    await eventually(
+      'healed and matching',
+      () => provisioner.truth().warmReady === 4 && matchesTruth(),
+    );
+    const s = tracker.snapshot(POOL_ID)!;
+    expect(s).toMatchObject({
+      onDemandSessions: 3,
+      emptyEvents: 3,
+      sessionsStarted: 7,
+      assigned: 7,
+    });
+    expect(s.replenishLag.count).toBe(1);
+    expect(
+      tracker.pods(POOL_ID).filter(p => p.state === 'on-demand'),
+    ).toHaveLength(3);
+    expect(new Set(changes)).toEqual(new Set([POOL_ID]));
+  });
+
+  it('marks a cluster that drops stale, and is correct again once it returns', async () => {
+    await eventually('synced', matchesTruth);
+    cluster.api.faults.available = false;
+    cluster.api.dropWatches();
+    await eventually('stale', () => tracker.snapshot(POOL_ID)?.stale);
+    // Changes while the tracker cannot see the cluster.
+    provisioner.requestSession();
+    provisioner.requestSession();
+    cluster.api.faults.available = true;
+    await eventually('fresh again', matchesTruth);
+    expect(tracker.snapshot(POOL_ID)!.sessionsStarted).toBe(2);
+  });
+
+  it('reads clusters and targets from kubernetes.clusterLocatorMethods and warmPools config', async () => {
+    const fromConfig = PoolTracker.fromConfig(
+      new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'pool-1',
+                  url: cluster.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: cluster.token,
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+        warmPools: {
+          targets: [
+            { cluster: 'pool-1', namespace: 'sessions', pool: 'warm', size: 6 },
+          ],
+        },
+      }),
+    );
+    try {
+      await fromConfig.start();
+      const s = await eventually('pool seen', () =>
+        fromConfig.snapshot(POOL_ID),
+      );
+      expect(s.target).toBe(6);
+      expect(s.stale).toBe(false);
+    } finally {
+      fromConfig.stop();
+    }
+  });
+
+  it('rejects a target that is not a whole number, naming the field', () => {
+    expect(() =>
+      PoolTracker.fromConfig(
+        new ConfigReader({
+          warmPools: {
+            targets: [{ cluster: 'a', namespace: 'b', pool: 'c', size: 1.5 }],
+          },
+        }),
+      ),
+    ).toThrow(/warmPools\.targets\[0\]\.size/);
+  });
+});
+
+describe('PodInformer', () => {
+  let cluster: SandboxCluster;
+  let provisioner: WarmPoolProvisioner;
+  afterEach(async () => {
+    provisioner.stop();
+    await cluster.stop();
+  });
+
+  it('re-lists after 410 Gone without losing the changes it missed, and without going stale', async () => {
+    cluster = await SandboxCluster.start({
+      name: 'pool-2',
+      timeToReady: { kind: 'fixed', ms: 50 },
+      bookmarkIntervalMs: 60_000,
+    });
+    provisioner = new WarmPoolProvisioner(cluster, {
+      namespace: 'sessions',
+      size: 3,
+      replenishIntervalMs: 50,
+      sessionDuration: { kind: 'fixed', ms: 60_000 },
+    });
+    provisioner.start();
+    await eventually('pool warm', () => provisioner.truth().warmReady === 3);
+
+    const informer = new PodInformer({
+      cluster: 'pool-2',
+      kubeConfig: kubeConfigOf(cluster),
+      labelSelector: 'pool',
+      initialBackoffMs: 50,
+      watchTimeoutSeconds: 1,
+    });
+    const events: InformerEvent<V1Pod>[] = [];
+    const stale: boolean[] = [];
+    informer.onEvent(e => events.push(e));
+    informer.onSync(s => stale.push(s.stale));
+    await informer.start();
+    try {
+      expect(informer.list()).toHaveLength(3);
+      await eventually('watching', () => cluster.store.watcherCount() > 0);
+      // The server ends the watch (its timeout); the resumed watch is held back while the pool changes and the
+      // history behind it is compacted away, so it gets 410 Gone.
+      cluster.api.faults.latencyMs = 300;
+      await eventually('watch ended', () => cluster.store.watcherCount() === 0);
+      const { sessionId } = provisioner.requestSession();
+      provisioner.endSession(sessionId);
+      const gone = cluster.store
+        .list(POD, 'sessions')
+        .find(p => p.metadata.labels?.assigned === 'false')!.metadata.name;
+      cluster.store.delete(POD, 'sessions', gone);
+      cluster.store.compact();
+      await eventually('re-listed to the truth', () => {
+        const names = new Set(informer.list().map(p => p.metadata!.name));
+        const truth = cluster.store
+          .list(POD, 'sessions')
+          .filter(p => p.metadata.labels?.pool)
+          .map(p => p.metadata.name);
+        return names.size === truth.length && truth.every(n => names.has(n));
+      });
+      expect(
+        events.some(
+          e => e.type === 'deleted' && e.object.metadata?.name === gone,
+        ),
+      ).toBe(true);
+      expect(stale).not.toContain(true);
+    } finally {
+      informer.stop();
+    }
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Types and permissions shared by the Fleetdeck warm-pools plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './permissions';
