@@ -11,10 +11,7 @@
  * The plugin's TypeScript needs Backstage's node transform, so the measuring runs in a child process
  * (bench/workers/precheckFleet.cts) that prints its figures as one JSON line.
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runWorker } from '../runWorker.ts';
 import type { BenchFigure, Benchmark } from '../types.ts';
 import type {
   PreCheckFleetResult,
@@ -25,43 +22,6 @@ const CLUSTERS = 1000;
 const LATENCY_MS = 100;
 /** The runner's default, then a wider one. */
 const CONCURRENCY = [10, 50];
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const worker = path.join(here, '..', 'workers', 'precheckFleet.cts');
-
-function runWorker(args: string[]): Promise<PreCheckFleetResult> {
-  const transform = createRequire(import.meta.url).resolve(
-    '@backstage/cli/config/nodeTransform.cjs',
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', transform, worker, ...args],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', code => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) {
-        reject(new Error(`${path.basename(worker)} exited with ${code}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(last));
-      } catch {
-        reject(
-          new Error(`${path.basename(worker)} printed no result: ${last}`),
-        );
-      }
-    });
-  });
-}
 
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
@@ -91,7 +51,7 @@ const bench: Benchmark = {
   name: 'precheck-fleet: pre-checks for 1,000 sandbox clusters × 5 checks with 100 ms latency per call',
   peer: 'the concurrency bound ceil(N × sequential calls per cluster / concurrency) × latency',
   async run(): Promise<BenchFigure[]> {
-    const result = await runWorker([
+    const result = await runWorker<PreCheckFleetResult>('precheckFleet.cts', [
       '--clusters',
       String(CLUSTERS),
       '--latency-ms',

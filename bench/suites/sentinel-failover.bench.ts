@@ -13,10 +13,7 @@
  * The plugin's TypeScript needs Backstage's node transform, so the measuring runs in a child process
  * (bench/workers/sentinelFailover.cts) that prints its figures as one JSON line.
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runWorker } from '../runWorker.ts';
 import type { BenchFigure, Benchmark } from '../types.ts';
 import type {
   FailoverRun,
@@ -26,43 +23,6 @@ import type {
 /** Three killed masters and two requested failovers between them: about a minute. */
 const RUNS = 5;
 const GOAL_MS = 100;
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const worker = path.join(here, '..', 'workers', 'sentinelFailover.cts');
-
-function runWorker(args: string[]): Promise<SentinelFailoverResult> {
-  const transform = createRequire(import.meta.url).resolve(
-    '@backstage/cli/config/nodeTransform.cjs',
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', transform, worker, ...args],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', code => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) {
-        reject(new Error(`${path.basename(worker)} exited with ${code}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(last));
-      } catch {
-        reject(
-          new Error(`${path.basename(worker)} printed no result: ${last}`),
-        );
-      }
-    });
-  });
-}
 
 /** The middle value; the mean of the two middle ones for an even count. */
 function median(values: number[]): number {
@@ -103,7 +63,10 @@ const bench: Benchmark = {
   name: 'sentinel-failover: from a real sentinel’s +switch-master to the failover record stored and signalled (3 sentinels, down-after 2000 ms)',
   peer: `the ${GOAL_MS} ms goal of issue 7 (delay rows); Redis Sentinel’s own failover time (whole-failover rows)`,
   async run(): Promise<BenchFigure[]> {
-    const result = await runWorker(['--runs', String(RUNS)]);
+    const result = await runWorker<SentinelFailoverResult>(
+      'sentinelFailover.cts',
+      ['--runs', String(RUNS)],
+    );
     const { runs } = result;
     console.log(
       `  topology + monitor ready in ${(result.startupMs / 1000).toFixed(

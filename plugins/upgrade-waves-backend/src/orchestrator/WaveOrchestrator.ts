@@ -352,7 +352,6 @@ export class WaveOrchestrator {
     let wave = current;
     const clusters = await this.store.clusters(wave.id);
     let progressed = false;
-    const waveId = wave.id;
     for (const c of clusters.filter(x => x.status === 'UPGRADING')) {
       const [cluster] = await this.registryClusters([c]);
       const istiod = await this.deps.rollout.istiod(cluster);
@@ -370,32 +369,12 @@ export class WaveOrchestrator {
         return 'progressed';
       }
       if (istiod.version !== wave.targetVersion || !istiod.ready) continue;
-      const stamp = wave.upgradeStamp!;
-      const restarted = await this.deps.rollout.restart(
-        cluster,
-        stamp,
-        (done, total) => {
-          void this.store.setRestartProgress(waveId, c.clusterId, done, total);
-        },
-      );
-      wave = await this.apply(wave, {
-        step: `restart:upgrade:${c.clusterId}`,
-        clusters: [
-          {
-            clusterId: c.clusterId,
-            status: 'POST_CHECK_RUNNING',
-            restart: restarted,
-          },
-        ],
-        events: [
-          clusterEvent(
-            c,
-            'POST_CHECK_RUNNING',
-            `istiod on ${wave.targetVersion}; restarted ${restarted.done} of ${restarted.total} workloads`,
-          ),
-        ],
+      wave = await this.restartAndRecord(wave, c, cluster, {
+        kind: 'upgrade',
+        stamp: wave.upgradeStamp!,
+        to: 'POST_CHECK_RUNNING',
+        version: wave.targetVersion,
       });
-      await this.setRegistryStatus([c], 'POST_CHECK_RUNNING');
       progressed = true;
     }
     const after = await this.store.clusters(wave.id);
@@ -419,6 +398,43 @@ export class WaveOrchestrator {
       return 'progressed';
     }
     return progressed ? 'progressed' : 'waiting';
+  }
+
+  /** Restarts one cluster's injected workloads with the wave's stamp, then records the cluster as `to`. */
+  private async restartAndRecord(
+    wave: StoredWave,
+    c: WaveCluster,
+    cluster: Cluster,
+    how: {
+      kind: 'upgrade' | 'rollback';
+      stamp: string;
+      to: ClusterStatus;
+      version: string;
+      registryVersion?: string;
+    },
+  ): Promise<StoredWave> {
+    const restarted = await this.deps.rollout.restart(
+      cluster,
+      how.stamp,
+      (done, total) => {
+        void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
+      },
+    );
+    const next = await this.apply(wave, {
+      step: `restart:${how.kind}:${c.clusterId}`,
+      clusters: [
+        { clusterId: c.clusterId, status: how.to, restart: restarted },
+      ],
+      events: [
+        clusterEvent(
+          c,
+          how.to,
+          `istiod on ${how.version}; restarted ${restarted.done} of ${restarted.total} workloads`,
+        ),
+      ],
+    });
+    await this.setRegistryStatus([c], how.to, how.registryVersion);
+    return next;
   }
 
   // SOAKING: after the soak, compare with the baseline and check every proxy.
@@ -579,40 +595,17 @@ export class WaveOrchestrator {
     }
     const stamp = wave.rollbackStamp;
     let progressed = false;
-    const waveId = wave.id;
     for (const c of clusters.filter(x => x.status === 'ROLLBACK_REQUIRED')) {
       const [cluster] = await this.registryClusters([c]);
       const istiod = await this.deps.rollout.istiod(cluster);
       if (istiod.version !== wave.previousVersion || !istiod.ready) continue;
-      const restarted = await this.deps.rollout.restart(
-        cluster,
+      wave = await this.restartAndRecord(wave, c, cluster, {
+        kind: 'rollback',
         stamp,
-        (done, total) => {
-          void this.store.setRestartProgress(waveId, c.clusterId, done, total);
-        },
-      );
-      wave = await this.apply(wave, {
-        step: `restart:rollback:${c.clusterId}`,
-        clusters: [
-          {
-            clusterId: c.clusterId,
-            status: 'FAILED_UPGRADE_ROLLED_BACK',
-            restart: restarted,
-          },
-        ],
-        events: [
-          clusterEvent(
-            c,
-            'FAILED_UPGRADE_ROLLED_BACK',
-            `istiod back on ${wave.previousVersion}; restarted ${restarted.done} of ${restarted.total} workloads`,
-          ),
-        ],
+        to: 'FAILED_UPGRADE_ROLLED_BACK',
+        version: wave.previousVersion,
+        registryVersion: wave.previousVersion,
       });
-      await this.setRegistryStatus(
-        [c],
-        'FAILED_UPGRADE_ROLLED_BACK',
-        wave.previousVersion,
-      );
       progressed = true;
     }
     const after = await this.store.clusters(wave.id);
