@@ -94,7 +94,7 @@ describe('crash safety', () => {
       client: 'better-sqlite3',
       connection: { directory: dir },
     });
-    let backend = await WaveBackendProcess.start({ config });
+    let backend = await WaveBackendProcess.start({ config, logLevel: 'info' });
     processes.push(backend);
     const api = waveApi(() => backend.url);
     try {
@@ -143,7 +143,10 @@ describe('crash safety', () => {
           await backend.kill();
           processes.splice(processes.indexOf(backend), 1);
           kills += 1;
-          backend = await WaveBackendProcess.start({ config });
+          backend = await WaveBackendProcess.start({
+            config,
+            logLevel: 'info',
+          });
           processes.push(backend);
         }
       }

@@ -21,6 +21,8 @@ export interface WaveBackendOptions {
   config: object;
   /** Users whose every permission request is denied. */
   deniedUsers?: string[];
+  /** Log level of the backend's logger; silent by default. */
+  logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   /** Catalog entities, for the blast radius and the owners notified. */
   entities?: Entity[];
 }
@@ -45,6 +47,7 @@ export async function startWaveBackend(
     features: [
       upgradeWavesPlugin,
       mockServices.rootConfig.factory({ data: options.config as any }),
+      mockServices.rootLogger.factory({ level: options.logLevel ?? 'none' }),
       databaseServiceFactory,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
