@@ -22,5 +22,5 @@ export {
   DEFAULT_ISTIO_VERSION,
   kubernetesConfig,
 } from './scenarios/Fleet';
-export { eventually } from './testing/eventually';
+export { eventually, waitFor } from './testing/eventually';
 export { findFreePorts, listenOnLoopback } from './net';

@@ -1,4 +1,4 @@
-import { SentinelTopology } from '@fleetdeck/sandbox';
+import { SentinelTopology, waitFor } from '@fleetdeck/sandbox';
 import {
   FAILOVER_PHASES,
   FailoverRecord,
@@ -9,7 +9,6 @@ import { Redis } from 'ioredis';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eventually } from './__testUtils__/eventually';
 import {
   SentinelBackend,
   startSentinelBackend,
@@ -61,7 +60,7 @@ describe('the sentinel backend against real redis-server processes', () => {
   };
   /** Healthy: every sentinel agrees, quorum holds and `replicas` replicas are linked. */
   const healthyWith = (replicas: number) =>
-    eventually(
+    waitFor(
       `a healthy group with ${replicas} linked replicas`,
       45_000,
       async () => {
@@ -75,7 +74,7 @@ describe('the sentinel backend against real redis-server processes', () => {
       },
     );
   const completedFailovers = (count: number) =>
-    eventually(`${count} completed failover(s)`, 45_000, async () => {
+    waitFor(`${count} completed failover(s)`, 45_000, async () => {
       const list = await failovers();
       return list.length === count && list.every(f => f.status === 'completed')
         ? list
@@ -180,18 +179,14 @@ describe('the sentinel backend against real redis-server processes', () => {
   });
 
   it('samples the session store on a replica', async () => {
-    const stats = await eventually(
-      'a session-store sample',
-      20_000,
-      async () => {
-        const response = await backend.call(
-          'GET',
-          `/groups/${GROUP}/session-store`,
-          ADA,
-        );
-        return response.body ?? undefined;
-      },
-    );
+    const stats = await waitFor('a session-store sample', 20_000, async () => {
+      const response = await backend.call(
+        'GET',
+        `/groups/${GROUP}/session-store`,
+        ADA,
+      );
+      return response.body ?? undefined;
+    });
     const t = await topologyNow();
     expect(t.replicas.map(r => r.address)).toContain(stats.node);
     expect(stats.dbSize).toBe(230);
@@ -296,7 +291,7 @@ describe('the sentinel backend against real redis-server processes', () => {
     expectPhasesInOrder(record, [...FAILOVER_PHASES]);
 
     // Every sentinel has switched and the topology follows the new master; still one record.
-    const after = await eventually(
+    const after = await waitFor(
       'the topology to show the new master',
       20_000,
       async () => {
@@ -370,7 +365,7 @@ describe('the sentinel backend against real redis-server processes', () => {
     await topology.kill('sentinel-2');
     const [down] = topology.sentinelAddresses().slice(2);
     const address = `${down.host}:${down.port}`;
-    const degraded = await eventually(
+    const degraded = await waitFor(
       'the killed sentinel to show as down',
       20_000,
       async () => {
@@ -391,7 +386,7 @@ describe('the sentinel backend against real redis-server processes', () => {
     expect(degraded.sentinels.filter(s => s.reachable)).toHaveLength(2);
 
     // The monitor keeps polling: the other sentinels, once they see it down too, count two usable.
-    const later = await eventually(
+    const later = await waitFor(
       'two usable sentinels in a later poll',
       20_000,
       async () => {
@@ -419,7 +414,7 @@ describe('the sentinel backend against real redis-server processes', () => {
 
     await topology.restart(masterNode.name);
     await topology.restart('sentinel-2');
-    await eventually(
+    await waitFor(
       'the restarted sentinel to be reachable',
       20_000,
       async () => {

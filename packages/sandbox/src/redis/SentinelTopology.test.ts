@@ -1,3 +1,4 @@
+import { waitFor } from '../testing/eventually';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,31 +22,6 @@ function isAlive(pid: number): boolean {
     );
   } catch {
     return false;
-  }
-}
-
-async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}: ${
-          lastError ?? ''
-        }`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
 
@@ -149,7 +125,7 @@ describe('SentinelTopology with a password', () => {
     const probe = directClient(replica.port, PASSWORD);
     await expect(probe.connect().then(() => probe.ping())).rejects.toThrow();
     probe.disconnect();
-    await eventually(
+    await waitFor(
       'the sentinel to flag the paused replica s_down',
       10000,
       async () => {
@@ -163,7 +139,7 @@ describe('SentinelTopology with a password', () => {
 
     await topology.resume('replica-1');
     expect(replica.state).toBe('running');
-    await eventually(
+    await waitFor(
       'the sentinel to clear s_down on the resumed replica',
       10000,
       async () => {
@@ -249,7 +225,7 @@ describe('SentinelTopology with a password', () => {
     const probe = directClient(replica.port, PASSWORD);
     await probe.connect();
     try {
-      const info = await eventually(
+      const info = await waitFor(
         'the restarted replica to link to the new master',
         15000,
         async () => {
@@ -359,10 +335,8 @@ describe('SentinelTopology when its Node process dies', () => {
       if (signal) child.kill(signal);
       else child.stdin!.write('throw now\n');
       const result = await exited;
-      await eventually(
-        'every redis-server of the fixture to be gone',
-        5000,
-        () => (pids.some(isAlive) ? undefined : true),
+      await waitFor('every redis-server of the fixture to be gone', 5000, () =>
+        pids.some(isAlive) ? undefined : true,
       );
       return { ...result, ...started, stderr };
     } finally {

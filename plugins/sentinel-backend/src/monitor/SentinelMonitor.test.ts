@@ -1,9 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { SentinelTopology } from '@fleetdeck/sandbox';
+import { SentinelTopology, waitFor } from '@fleetdeck/sandbox';
 import { FAILOVER_PHASES } from '@fleetdeck/plugin-sentinel-common';
 import net from 'node:net';
-import { eventually } from '../__testUtils__/eventually';
 import { readSentinelConfig, SentinelSettings } from '../config';
 import { applyMigrations } from '../database/migrations';
 import { SentinelStore } from '../database/SentinelStore';
@@ -65,7 +64,7 @@ describe('SentinelMonitor', () => {
     const monitor = monitorOf(settings, await sqliteStore());
     try {
       monitor.start();
-      const topology = await eventually(
+      const topology = await waitFor(
         'a retry time for both sentinels',
         10_000,
         async () => {
@@ -121,7 +120,7 @@ describe('SentinelMonitor', () => {
       const hung = topology.sentinelAddresses()[1];
       try {
         monitor.start();
-        await eventually('a healthy group', 20_000, async () =>
+        await waitFor('a healthy group', 20_000, async () =>
           (await monitor.poll()).health === 'healthy' ? true : undefined,
         );
         await topology.pause('sentinel-1');
@@ -133,7 +132,7 @@ describe('SentinelMonitor', () => {
         });
         expect(paused.master?.address).toBeDefined();
         await topology.resume('sentinel-1');
-        await eventually('the sentinel to answer again', 10_000, async () =>
+        await waitFor('the sentinel to answer again', 10_000, async () =>
           (await monitor.poll()).sentinels[1].reachable ? true : undefined,
         );
       } finally {
@@ -160,7 +159,7 @@ describe('SentinelMonitor', () => {
       try {
         monitors.forEach(m => m.start());
         for (const monitor of monitors) {
-          await eventually('a healthy group', 20_000, async () =>
+          await waitFor('a healthy group', 20_000, async () =>
             (await monitor.poll()).health === 'healthy' ? true : undefined,
           );
         }
@@ -168,7 +167,7 @@ describe('SentinelMonitor', () => {
         const master = topology.nodes.find(n => n.port === port)!;
         await topology.kill(master.name);
 
-        const records = await eventually(
+        const records = await waitFor(
           'a completed failover in every database',
           45_000,
           async () => {
