@@ -89,8 +89,9 @@ export interface Config {
     /** How often the orchestrator runs. Default 2 seconds. */
     orchestratorFrequencySeconds?: number;
     /**
-     * How long the orchestrator's scheduler lock lasts, default 120 seconds. A run stops taking steps after half
-     * of it; after a crash, another replica (or the restarted one) resumes once the lock has expired.
+     * How long a replica's claim on a wave lasts without renewal, default 30 seconds; the replica driving a wave
+     * renews it every third of that. After a crash, another replica (or the restarted one) resumes the wave
+     * once the claim has run out.
      */
     orchestratorTimeoutSeconds?: number;
     gitlab?: {

@@ -54,7 +54,7 @@ export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
     orchestratorFrequencySeconds:
       config?.getOptionalNumber('orchestratorFrequencySeconds') ?? 2,
     orchestratorTimeoutSeconds:
-      config?.getOptionalNumber('orchestratorTimeoutSeconds') ?? 120,
+      config?.getOptionalNumber('orchestratorTimeoutSeconds') ?? 30,
     approvers: config?.getOptionalStringArray('approval.approvers') ?? [],
     checks: {
       concurrency: config?.getOptionalNumber('checks.concurrency') ?? 10,

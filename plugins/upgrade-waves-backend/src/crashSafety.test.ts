@@ -24,7 +24,7 @@ const MAX_KILLS = 14;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 function backendConfig(fleet: Fleet, database: object) {
-  // A short lock, so that a restarted backend resumes soon after the one that was killed.
+  // A short claim on a wave, so that a restarted backend resumes soon after the one that was killed.
   return sandboxWaveConfig(fleet, database, { orchestratorTimeoutSeconds: 4 });
 }
 

@@ -168,18 +168,15 @@ export const upgradeWavesPlugin = createBackendPlugin({
           options: settings.orchestrator,
         });
 
-        const timeoutSeconds = settings.orchestratorTimeoutSeconds;
+        // Every replica ticks on its own (a local task); claims on waves in the database keep two replicas off
+        // the same wave, and a crashed replica's claims run out after orchestratorTimeoutSeconds.
+        const leaseMs = settings.orchestratorTimeoutSeconds * 1000;
         await scheduler.scheduleTask({
           id: ORCHESTRATOR_TASK_ID,
-          scope: 'global',
+          scope: 'local',
           frequency: { seconds: settings.orchestratorFrequencySeconds },
-          timeout: { seconds: timeoutSeconds },
-          // Half the lock's lifetime, so a run always ends before another replica may claim the task.
-          fn: signal =>
-            orchestrator.tick({
-              budgetMs: (timeoutSeconds * 1000) / 2,
-              signal,
-            }),
+          timeout: { seconds: settings.orchestratorTimeoutSeconds * 2 },
+          fn: signal => orchestrator.tick({ leaseMs, signal }),
         });
 
         const service = new UpgradeWavesService({

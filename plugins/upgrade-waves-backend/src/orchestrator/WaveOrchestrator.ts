@@ -1,4 +1,6 @@
 import { ConflictError, stringifyError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import {
   CheckResult,
   Cluster,
@@ -74,15 +76,38 @@ export class WaveOrchestrator {
     private readonly deps: OrchestratorDependencies,
   ) {}
 
-  /** One scheduler run: advance every wave that has work as far as it goes now. */
+  /** This replica, as named in the claims it holds on waves. */
+  private readonly owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
+
+  /**
+   * One scheduler run: advance every wave that has work as far as it goes now. Each replica runs its own
+   * ticks; a wave is driven only under this replica's claim on it (see {@link WaveStore.claim}), renewed every
+   * third of `leaseMs` while the replica works. A replica killed mid-step leaves its claim to run out, and the
+   * next tick of any replica resumes the wave within `leaseMs`.
+   */
   async tick(
-    options: { budgetMs?: number; signal?: AbortSignal } = {},
+    options: { leaseMs?: number; budgetMs?: number; signal?: AbortSignal } = {},
   ): Promise<void> {
-    const deadline = Date.now() + (options.budgetMs ?? 60_000);
+    const leaseMs = options.leaseMs ?? 30_000;
+    const deadline = Date.now() + (options.budgetMs ?? leaseMs);
     for (const wave of await this.store.listWork()) {
       if (options.signal?.aborted || Date.now() >= deadline) return;
+      if (!(await this.store.claim(wave.id, this.owner, leaseMs))) {
+        continue; // another replica drives it
+      }
+      const lost = new AbortController();
+      const renewal = setInterval(() => {
+        this.store
+          .claim(wave.id, this.owner, leaseMs)
+          .then(held => held || lost.abort())
+          .catch(() => lost.abort());
+      }, leaseMs / 3);
+      renewal.unref();
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, lost.signal])
+        : lost.signal;
       try {
-        await this.drive(wave.id, deadline, options.signal);
+        await this.drive(wave.id, deadline, signal);
       } catch (error) {
         if (error instanceof ConflictError) {
           // A person acted on the wave meanwhile (cancel, pause); the next run starts from what they did.
@@ -94,18 +119,23 @@ export class WaveOrchestrator {
             `wave ${wave.id} step failed, will retry: ${stringifyError(error)}`,
           );
         }
+      } finally {
+        clearInterval(renewal);
+        await this.store.release(wave.id, this.owner).catch(error =>
+          this.deps.logger.warn(
+            `could not release wave ${wave.id}; its claim runs out by itself: ${stringifyError(error)}`,
+          ),
+        );
       }
     }
   }
 
-  /** Advances one wave until it waits, ends or the time budget is spent. */
+  /** Advances one wave until it waits, ends, the time budget is spent or the claim on it is lost. */
   async drive(
     waveId: string,
     deadline = Date.now() + 60_000,
     signal?: AbortSignal,
   ): Promise<void> {
-    // The scheduler's lock lasts as long as the task's timeout: stop taking steps before it ends, so a
-    // second replica that claims the task next never overlaps with this one.
     while (Date.now() < deadline && !signal?.aborted) {
       const wave = await this.store.getOrThrow(waveId);
       if (wave.paused) return;

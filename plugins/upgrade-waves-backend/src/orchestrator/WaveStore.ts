@@ -192,6 +192,34 @@ export class WaveStore {
     return rows.map(r => this.toWave(r, mrs));
   }
 
+  /**
+   * Claims a wave for `owner` for `leaseMs`, or renews the claim it already holds. False when another replica
+   * holds an unexpired claim: one replica at a time drives a wave, and a dead one's claim simply runs out.
+   */
+  async claim(waveId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = new Date();
+    const updated = await this.knex(WAVES)
+      .where({ id: waveId })
+      .andWhere(q =>
+        q
+          .whereNull('lease_owner')
+          .orWhere({ lease_owner: owner })
+          .orWhere('lease_expires_at', '<', now.toISOString()),
+      )
+      .update({
+        lease_owner: owner,
+        lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      });
+    return updated === 1;
+  }
+
+  /** Gives up `owner`'s claim on a wave, if it still holds it. */
+  async release(waveId: string, owner: string): Promise<void> {
+    await this.knex(WAVES)
+      .where({ id: waveId, lease_owner: owner })
+      .update({ lease_owner: null, lease_expires_at: null });
+  }
+
   async clusters(waveId: string): Promise<WaveCluster[]> {
     const rows = await this.knex(CLUSTERS)
       .where({ wave_id: waveId })
