@@ -86,3 +86,105 @@ export interface PoolPod {
   /** ISO time the pod became Ready. */
   readyAt?: string;
 }
+
+/**
+ * Session start latency: from a session's arrival (its pod labelled `assigned=true`, or created so) to its pod
+ * being Ready — near zero for a warm pod, the whole start-up for an on-demand one.
+ *
+ * @public
+ */
+export interface SessionStartLatency {
+  warm: DurationSummary;
+  onDemand: DurationSummary;
+}
+
+/**
+ * A pool in the list: its snapshot plus the moments it ran empty since midnight UTC.
+ *
+ * @public
+ */
+export interface PoolSummary extends PoolSnapshot {
+  emptyEventsToday: number;
+}
+
+/** One bucket of the time-to-ready histogram: pods whose time to Ready was at most `leMs` and above the previous bucket. @public */
+export interface HistogramBucket {
+  leMs: number;
+  count: number;
+}
+
+/**
+ * The pool size that keeps the chance of an empty pool under `emptyProbabilityTarget`.
+ *
+ * Model: sessions arrive as a Poisson process of rate λ (observed assignment rate); a taken warm pod is replaced
+ * after the refill time R (observed time-to-ready p90). A pool of size N runs empty when more than N sessions
+ * arrive within R, so the recommendation is the smallest N with P(Poisson(λR) > N) ≤ target.
+ *
+ * @public
+ */
+export interface SizingAdvice {
+  /** Undefined while there is not enough data (`reason` says why). */
+  recommendedTarget?: number;
+  currentTarget?: number;
+  arrivalRatePerMinute: number;
+  refillSeconds?: number;
+  emptyProbabilityTarget: number;
+  /** The model's chance of an empty pool at the current target. */
+  emptyProbabilityAtCurrent?: number;
+  reason?: string;
+}
+
+/**
+ * One pool in detail.
+ *
+ * @public
+ */
+export interface PoolDetail extends PoolSummary {
+  sessionStartLatency: SessionStartLatency;
+  timeToReadyHistogram: HistogramBucket[];
+  advice: SizingAdvice;
+  /** ISO times of the recent moments the pool ran empty, newest first. */
+  recentEmptyAt: string[];
+}
+
+/**
+ * One stored point of a pool (every 10 s; averaged over `stepSeconds` for long ranges).
+ *
+ * @public
+ */
+export interface PoolHistoryPoint {
+  at: string;
+  target?: number;
+  warmReady: number;
+  warmPending: number;
+  assigned: number;
+  /** Sessions started during the step, and how many of them on demand. */
+  sessionsStarted: number;
+  onDemandSessions: number;
+  emptyEvents: number;
+}
+
+/** @public */
+export interface PoolHistory {
+  id: PoolId;
+  from: string;
+  to: string;
+  stepSeconds: number;
+  points: PoolHistoryPoint[];
+}
+
+/** What a subscriber of the warm-pools signal channels receives. @public */
+export interface PoolSignal {
+  type: 'pool-changed';
+  pool: PoolSummary;
+}
+
+/**
+ * Signal channels: every pool's changes on `pools`, one pool's on `pool(id)`.
+ *
+ * @public
+ */
+export const warmPoolsSignalChannels = {
+  pools: 'warm-pools',
+  pool: (id: PoolId) => `warm-pools:${id}`,
+};
