@@ -24,3 +24,5 @@ export {
 } from './scenarios/Fleet';
 export { eventually, waitFor } from './testing/eventually';
 export { findFreePorts, listenOnLoopback } from './net';
+export { startScaleFleet } from './scenarios/scale';
+export type { ScaleFleetOptions } from './scenarios/scale';

@@ -5,7 +5,9 @@ import {
   istioReleaseFiles,
   istioReleasePaths,
 } from '../gitops/helmReleaseFiles';
+import { typeOfKind } from '../kubernetes/resources';
 import { SandboxCluster } from '../kubernetes/SandboxCluster';
+import { eventually } from '../testing/eventually';
 import { MetricsSandbox } from '../metrics';
 import { SentinelTopology } from '../redis';
 import { seedSessionKeys } from './sessionKeys';
@@ -16,6 +18,8 @@ import {
   sessionWorkloads,
   Workload,
 } from './workloads';
+
+const DEPLOYMENT = typeOfKind('Deployment');
 
 /** `kubernetes:` config (as `@backstage/plugin-kubernetes-backend` reads it) for sandbox clusters. */
 export function kubernetesConfig(clusters: SandboxCluster[]) {
@@ -216,6 +220,17 @@ export class Fleet {
           if (!workloads.some(x => x.id === w.id)) workloads.push(w);
         }
       }
+      // A fleet is up once istiod serves on every cluster: what a platform team's fleet looks like on a normal day.
+      await eventually(
+        'istiod available on every sandbox cluster',
+        () =>
+          clusters.every(
+            c =>
+              (c.cluster.store.tryGet(DEPLOYMENT, 'istio-system', 'istiod')
+                ?.status?.availableReplicas ?? 0) >= 1,
+          ),
+        60_000,
+      );
       return new Fleet(
         clusters,
         gitlab,
