@@ -19,5 +19,20 @@ export interface Config {
       pool: string;
       size: number;
     }>;
+    /** The recommended pool size of each pool's detail. */
+    sizing?: {
+      /**
+       * The chance of an empty pool (a session finding no ready warm pod) that the recommended size keeps under,
+       * in the Poisson model of the plugin's README. Above 0 and below 1; default 0.01.
+       */
+      emptyProbabilityTarget?: number;
+    };
+    /** The pools' history in the plugin's database, for charts. */
+    history?: {
+      /** One point per pool every this many seconds, a whole number from 1 to 3600; default 10. */
+      intervalSeconds?: number;
+      /** Points older than this many days are deleted (hourly); default 7. */
+      retentionDays?: number;
+    };
   };
 }

@@ -107,7 +107,13 @@ export interface PoolSummary extends PoolSnapshot {
   emptyEventsToday: number;
 }
 
-/** One bucket of the time-to-ready histogram: pods whose time to Ready was at most `leMs` and above the previous bucket. @public */
+/**
+ * One bucket of the time-to-ready histogram: pods whose time to Ready was at most `leMs` and above the previous
+ * bucket. The bounds are fixed; the last bucket's `leMs` is `Number.MAX_SAFE_INTEGER` (JSON has no Infinity) and
+ * holds every pod slower than the bucket before it.
+ *
+ * @public
+ */
 export interface HistogramBucket {
   leMs: number;
   count: number;

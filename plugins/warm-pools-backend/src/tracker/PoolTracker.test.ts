@@ -4,19 +4,14 @@ import {
   typeOfKind,
   WarmPoolProvisioner,
 } from '@fleetdeck/sandbox';
-import { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { V1Pod } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
+import { kubeConfigOf, trackerOf } from '../__testUtils__/sandbox';
 import { PoolTracker } from './PoolTracker';
 import { InformerEvent, PodInformer } from './ResourceInformer';
 
 const POOL_ID = 'pool-1/sessions/warm';
 const POD = typeOfKind('Pod');
-
-function kubeConfigOf(cluster: SandboxCluster): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions(cluster.kubeConfigOptions());
-  return kc;
-}
 
 describe('PoolTracker', () => {
   let cluster: SandboxCluster;
@@ -29,11 +24,7 @@ describe('PoolTracker', () => {
       timeToReady: { kind: 'fixed', ms: 100 },
       bookmarkIntervalMs: 200,
     });
-    tracker = new PoolTracker({
-      clusters: [{ name: 'pool-1', kubeConfig: kubeConfigOf(cluster) }],
-      initialBackoffMs: 50,
-      maxBackoffMs: 200,
-    });
+    tracker = trackerOf(cluster, { maxBackoffMs: 200 });
     await tracker.start();
     provisioner = new WarmPoolProvisioner(cluster, {
       namespace: 'sessions',
@@ -112,6 +103,71 @@ describe('PoolTracker', () => {
       tracker.pods(POOL_ID).filter(p => p.state === 'on-demand'),
     ).toHaveLength(3);
     expect(new Set(changes)).toEqual(new Set([POOL_ID]));
+
+    const d = tracker.detail(POOL_ID)!;
+    expect(d.emptyEventsToday).toBe(3);
+    expect(d.recentEmptyAt).toHaveLength(3);
+    // The four warm pods were Ready when taken: those sessions started at once.
+    expect(d.sessionStartLatency.warm).toEqual({
+      count: 4,
+      p50Ms: 0,
+      p90Ms: 0,
+      p99Ms: 0,
+    });
+    // The on-demand ones waited for their pods (whole seconds, as Kubernetes writes times).
+    await eventually(
+      'on-demand starts',
+      () => tracker.detail(POOL_ID)!.sessionStartLatency.onDemand.count === 3,
+    );
+    const histogram = tracker.detail(POOL_ID)!.timeToReadyHistogram;
+    expect(histogram.reduce((n, b) => n + b.count, 0)).toBe(
+      tracker.snapshot(POOL_ID)!.timeToReady.count,
+    );
+    // Pods are Ready 100 ms after creation here; Kubernetes writes whole seconds, so 0 or 1000 ms.
+    expect(histogram.slice(0, 2).map(b => b.leMs)).toEqual([500, 1000]);
+    expect(histogram[0].count + histogram[1].count).toBe(
+      tracker.snapshot(POOL_ID)!.timeToReady.count,
+    );
+    const activity = tracker.activity(POOL_ID, Date.now() - 60_000, Date.now());
+    expect(activity).toEqual({
+      sessionsStarted: 7,
+      onDemandSessions: 3,
+      emptyEvents: 3,
+    });
+    expect(
+      tracker.activity(POOL_ID, Date.now() - 60_000, Date.now() - 30_000),
+    ).toEqual({ sessionsStarted: 0, onDemandSessions: 0, emptyEvents: 0 });
+  });
+
+  it('takes a session on a warm pod that was not yet Ready as starting when the pod becomes Ready', async () => {
+    await eventually('pool warm', () => provisioner.truth().warmReady === 4);
+    const pending = cluster.store.create(POD, 'sessions', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'slow-warm',
+        labels: { pool: 'warm', assigned: 'false' },
+      },
+      spec: { containers: [{ name: 'c', image: 'websocket-server:2.1.0' }] },
+    });
+    // Assigned before Ready (in the same tick as its creation), as a provisioner that hands out starting pods
+    // would: the tracker sees it warm and pending, then assigned and pending, then Ready.
+    cluster.store.update(POD, 'sessions', pending.metadata.name, p => ({
+      ...p,
+      metadata: {
+        ...p.metadata,
+        labels: { pool: 'warm', assigned: 'true', 'session-id': 'early' },
+      },
+    }));
+    await eventually(
+      'seen assigned',
+      () => tracker.snapshot(POOL_ID)!.sessionsStarted === 1,
+    );
+    await eventually(
+      'started once Ready',
+      () => tracker.detail(POOL_ID)!.sessionStartLatency.warm.count === 1,
+    );
+    expect(tracker.snapshot(POOL_ID)!.onDemandSessions).toBe(0);
   });
 
   it('marks a cluster that drops stale, and is correct again once it returns', async () => {
@@ -125,6 +181,78 @@ describe('PoolTracker', () => {
     cluster.api.faults.available = true;
     await eventually('fresh again', matchesTruth);
     expect(tracker.snapshot(POOL_ID)!.sessionsStarted).toBe(2);
+  });
+
+  it('re-lists after 410 Gone and counts the sessions it missed meanwhile', async () => {
+    const resuming = trackerOf(cluster, { watchTimeoutSeconds: 1 });
+    await resuming.start();
+    // Stale from here on would mean the 410 was taken for a lost connection.
+    const stale: boolean[] = [];
+    resuming.onChange(s => stale.push(s.stale));
+    try {
+      await eventually('pool warm', () => provisioner.truth().warmReady === 4);
+      await eventually(
+        'seen warm',
+        () => resuming.snapshot(POOL_ID)?.warmReady === 4,
+      );
+      // The watch ends (its timeout); the resumed one is held back while sessions arrive and the history
+      // behind it is compacted away, so it gets 410 Gone and re-lists.
+      cluster.api.faults.latencyMs = 400;
+      const watchers = cluster.store.watcherCount();
+      // Its pod and deployment watches, both on a 1 s timeout.
+      await eventually(
+        'its watches ended',
+        () => cluster.store.watcherCount() <= watchers - 2,
+      );
+      provisioner.requestSession();
+      provisioner.requestSession();
+      cluster.store.compact();
+      cluster.api.faults.latencyMs = 0;
+      await eventually('re-listed to the truth', () => {
+        const s = resuming.snapshot(POOL_ID);
+        const t = provisioner.truth();
+        return (
+          s?.sessionsStarted === 2 &&
+          s.assigned === t.assigned &&
+          s.warmReady === t.warmReady &&
+          s.warmPending === t.warmPending
+        );
+      });
+      expect(resuming.snapshot(POOL_ID)!.onDemandSessions).toBe(0);
+      expect(stale).not.toContain(true);
+    } finally {
+      resuming.stop();
+    }
+  });
+
+  it('does not count the sessions already running when it starts watching', async () => {
+    await eventually('pool warm', () => provisioner.truth().warmReady === 4);
+    for (let i = 0; i < 6; i++) provisioner.requestSession();
+    await eventually('healed', () => provisioner.truth().warmReady === 4);
+    const late = trackerOf(cluster);
+    await late.start();
+    try {
+      const s = late.snapshot(POOL_ID)!;
+      expect(s).toMatchObject({
+        assigned: 6,
+        warmReady: 4,
+        sessionsStarted: 0,
+        onDemandSessions: 0,
+        emptyEvents: 0,
+      });
+      expect(
+        late.pods(POOL_ID).filter(p => p.state === 'assigned'),
+      ).toHaveLength(6);
+      // From now on sessions count: one warm, then one on demand after the pool is drained.
+      for (let i = 0; i < 5; i++) provisioner.requestSession();
+      await eventually(
+        'new sessions',
+        () => late.snapshot(POOL_ID)?.sessionsStarted === 5,
+      );
+      expect(late.snapshot(POOL_ID)!.onDemandSessions).toBe(1);
+    } finally {
+      late.stop();
+    }
   });
 
   it('reads clusters and targets from kubernetes.clusterLocatorMethods and warmPools config', async () => {

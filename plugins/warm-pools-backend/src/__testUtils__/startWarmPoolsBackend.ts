@@ -1,0 +1,80 @@
+import {
+  permissionsDenyingUsers,
+  recordingSignals,
+} from '@fleetdeck/backend-common/testUtils';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { AddressInfo } from 'node:net';
+import { warmPoolsPlugin } from '../plugin';
+
+export interface WarmPoolsBackendOptions {
+  /** App config: `kubernetes`, `warmPools` and `backend.database`. */
+  config: object;
+  /** Users whose every permission request is denied. */
+  deniedUsers?: string[];
+}
+
+export interface WarmPoolsBackend {
+  url: string;
+  signals: Array<{ channel: string; message: any }>;
+  call(
+    method: string,
+    path: string,
+    user: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The warm-pools plugin alone in a backend with the real database and scheduler services, mock auth (`call`
+ * sends `mockCredentials.user.header(user)`), a permission service that denies `deniedUsers`, and recorded
+ * signals.
+ */
+export async function startWarmPoolsBackend(
+  options: WarmPoolsBackendOptions,
+): Promise<WarmPoolsBackend> {
+  const signals: WarmPoolsBackend['signals'] = [];
+  const backend = await startTestBackend({
+    features: [
+      warmPoolsPlugin,
+      mockServices.rootConfig.factory({ data: options.config as any }),
+      databaseServiceFactory,
+      schedulerServiceFactory,
+      permissionsDenyingUsers(options.deniedUsers ?? []),
+      recordingSignals(signals),
+    ],
+  });
+  const { port } = backend.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/api/warm-pools`;
+  return {
+    url,
+    signals,
+    async call(method, path, user, body) {
+      const headers: Record<string, string> = {
+        authorization: mockCredentials.user.header(user),
+      };
+      let payload: string | undefined;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        body: payload,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    stop: () => backend.stop(),
+  };
+}
