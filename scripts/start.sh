@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib/bootstrap.sh"
 source "$FLEETDECK_ROOT/scripts/lib/processes.sh"
 cd "$FLEETDECK_ROOT"
 
-ensure_apt curl:curl redis-server:redis-server
+ensure_apt curl:curl git:git redis-server:redis-server
 yarn_install
 
 trap stop_background EXIT

@@ -24,7 +24,7 @@ step() {
   timings+=("$(printf '%-34s %4ss' "$name" $((SECONDS - started)))")
 }
 
-ensure_apt curl:curl /usr/bin/chromium:chromium redis-server:redis-server \
+ensure_apt curl:curl git:git /usr/bin/chromium:chromium redis-server:redis-server \
   "$FLEETDECK_PG_BIN/initdb:postgresql-15" runuser:util-linux
 
 step "install" yarn_install

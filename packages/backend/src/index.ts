@@ -57,6 +57,9 @@ backend.add(import('@fleetdeck/plugin-scaffolder-backend-module-fleetdeck'));
 // Fleetdeck: Redis Sentinel groups and their failovers (seed 004)
 backend.add(import('@fleetdeck/plugin-sentinel-backend'));
 
+// Fleetdeck: warm pod pools across clusters (seed 003)
+backend.add(import('@fleetdeck/plugin-warm-pools-backend'));
+
 // User settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

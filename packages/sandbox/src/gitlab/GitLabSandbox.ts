@@ -1,5 +1,6 @@
 import { listenOnLoopback } from '../net';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import {
   createServer,
   IncomingMessage,
@@ -15,6 +16,7 @@ import {
   UNAUTHORIZED,
   UNKNOWN_ROUTE,
 } from './http';
+import { GitOverHttp, matchGitRoute } from './git/GitOverHttp';
 import type { MergeRequestState } from './MergeRequestTracker';
 import { NewProject, Project, ProjectDirectory } from './ProjectDirectory';
 import { RouteTable } from './RouteTable';
@@ -23,6 +25,7 @@ import { addCommitRoutes } from './routes/commitRoutes';
 import { RouteContext } from './routes/context';
 import { addFileRoutes } from './routes/fileRoutes';
 import { addMergeRequestRoutes } from './routes/mergeRequestRoutes';
+import { addNamespaceRoutes } from './routes/namespaceRoutes';
 import { addProjectRoutes } from './routes/projectRoutes';
 import { Fault, TrafficConditions } from './TrafficConditions';
 import { botUser, SandboxUser } from './users';
@@ -34,6 +37,11 @@ export interface GitLabSandboxOptions {
   token?: string;
   /** added before every answer */
   latencyMs?: number;
+  /**
+   * The folder in which the sandbox makes its own folder for the bare git repositories behind git
+   * over HTTP (made on the first git request, removed on stop); the OS temp folder when left out.
+   */
+  gitParentDir?: string;
 }
 
 export interface MergeRequestSummary {
@@ -68,9 +76,12 @@ const API_PREFIX = '/api/v4/';
 const REQUEST_LOG_LIMIT = 10_000;
 
 /**
- * GitLab's REST API v4 on loopback, for the real `@gitbeaker/rest` client: projects,
- * repository files, tree, branches, commits, merge requests with approvals and merges, with
- * GitLab's pagination, rate-limit headers and errors, and faults and latency on request.
+ * GitLab's REST API v4 on loopback, for the real `@gitbeaker/rest` client: namespaces, groups,
+ * projects (created through the API too), repository files, tree, branches and their
+ * protection, commits, merge requests with approvals and merges, members and CI variables, with
+ * GitLab's pagination, rate-limit headers and errors, and faults and latency on request. Git's
+ * smart HTTP protocol serves the same repositories at `<url>/<group>/<project>.git` with Basic
+ * auth (any username, the token as password), as GitLab does for access tokens.
  */
 export class GitLabSandbox {
   static async start(
@@ -89,6 +100,7 @@ export class GitLabSandbox {
   readonly #server: Server;
   readonly #user: SandboxUser;
   readonly #projects: ProjectDirectory;
+  readonly #git: GitOverHttp;
   readonly #routes = new RouteTable();
   readonly #traffic: TrafficConditions;
   readonly #log: RequestLogEntry[] = [];
@@ -105,7 +117,13 @@ export class GitLabSandbox {
     this.url = url;
     this.token = options.token ?? `glpat-${randomBytes(15).toString('hex')}`;
     this.#user = botUser(url);
-    this.#projects = new ProjectDirectory(url);
+    this.#projects = new ProjectDirectory(url, this.#user);
+    this.#git = new GitOverHttp(
+      this.#projects,
+      (_username, password) =>
+        password === this.token ? this.#user : undefined,
+      options.gitParentDir ?? tmpdir(),
+    );
     this.#traffic = new TrafficConditions(options.latencyMs);
 
     const context: RouteContext = {
@@ -113,8 +131,11 @@ export class GitLabSandbox {
       baseUrl: url,
       announceMerge: event =>
         this.#mergeListeners.forEach(listener => listener(event)),
+      archive: (project, commitId, archiveOptions) =>
+        this.#git.archive(project, commitId, archiveOptions),
     };
     addProjectRoutes(this.#routes, context);
+    addNamespaceRoutes(this.#routes, context);
     addFileRoutes(this.#routes, context);
     addBranchRoutes(this.#routes, context);
     addCommitRoutes(this.#routes, context);
@@ -132,6 +153,18 @@ export class GitLabSandbox {
   } {
     const { id, pathWithNamespace, webUrl } = this.#projects.create(project);
     return { id, pathWithNamespace, webUrl };
+  }
+
+  /**
+   * Creates a group (and the parent groups it needs) that projects can be created in through the
+   * API; groups in the path of `createProject` are made without it.
+   */
+  createGroup(
+    fullPath: string,
+    details: { name?: string; description?: string } = {},
+  ): { id: number; fullPath: string; webUrl: string } {
+    const { id, webUrl } = this.#projects.createGroup(fullPath, details);
+    return { id, fullPath, webUrl };
   }
 
   /** A file's content at `ref` (the default branch when left out); undefined when absent. */
@@ -158,18 +191,19 @@ export class GitLabSandbox {
   ): string {
     const { repository } = this.#project(projectPath);
     const exists = repository.branchHead(push.branch) !== undefined;
-    const head = repository.branchHead(
-      exists ? push.branch : repository.defaultBranch,
-    )!;
+    // an empty repository gets its first commit on this branch
+    const startBranch =
+      exists || repository.isEmpty() ? undefined : repository.defaultBranch;
+    const head = repository.branchHead(startBranch ?? push.branch);
     const commit = repository.commitActions({
       branch: push.branch,
-      startBranch: exists ? undefined : repository.defaultBranch,
+      startBranch,
       message: push.message ?? `Update ${Object.keys(push.files).join(', ')}`,
       author: { name: 'Sandbox Pusher', email: 'pusher@fleetdeck.invalid' },
       actions: Object.entries(push.files).map(([filePath, content]) => {
         if (content === null) return { action: 'delete', filePath };
         return {
-          action: head.files.has(filePath) ? 'update' : 'create',
+          action: head?.files.has(filePath) ? 'update' : 'create',
           filePath,
           content,
         };
@@ -226,13 +260,17 @@ export class GitLabSandbox {
     return this.#log.map(entry => ({ ...entry }));
   }
 
+  /** Stops serving, ends running git processes and removes the bare repositories. */
   async stop(): Promise<void> {
     if (!this.#server.listening) return;
     this.#stopping.abort();
-    await new Promise<void>((resolve, reject) => {
-      this.#server.close(error => (error ? reject(error) : resolve()));
-      this.#server.closeAllConnections();
-    });
+    await Promise.all([
+      new Promise<void>((resolve, reject) => {
+        this.#server.close(error => (error ? reject(error) : resolve()));
+        this.#server.closeAllConnections();
+      }),
+      this.#git.stop(),
+    ]);
   }
 
   #project(projectPath: string): Project {
@@ -257,9 +295,22 @@ export class GitLabSandbox {
           signal: this.#stopping.signal,
         });
       }
-      answer =
-        this.#traffic.takeFault(path) ??
-        (await this.#route(request, method, url));
+      const fault = this.#traffic.takeFault(path);
+      const gitRoute = url.pathname.startsWith(API_PREFIX)
+        ? undefined
+        : matchGitRoute(url.pathname);
+      if (fault) {
+        answer = fault;
+      } else if (gitRoute) {
+        const git = await this.#git.serve(request, response, gitRoute);
+        if ('streamed' in git) {
+          this.#record({ method, path, status: git.streamed, at });
+          return;
+        }
+        answer = git.answer;
+      } else {
+        answer = await this.#route(request, method, url);
+      }
     } catch (error) {
       if (this.#stopping.signal.aborted) return;
       answer =
@@ -268,7 +319,11 @@ export class GitLabSandbox {
           : { status: 500, body: { message: '500 Internal Server Error' } };
     }
     this.#send(response, answer);
-    this.#log.push({ method, path, status: answer.status, at });
+    this.#record({ method, path, status: answer.status, at });
+  }
+
+  #record(entry: RequestLogEntry): void {
+    this.#log.push(entry);
     if (this.#log.length > REQUEST_LOG_LIMIT) this.#log.shift();
   }
 
@@ -313,12 +368,20 @@ export class GitLabSandbox {
 
   #send(response: ServerResponse, answer: ApiResponse): void {
     if (response.destroyed) return;
+    // git had begun its answer when something failed: only cutting it short tells the client
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
     const headers: Record<string, string> = {
       ...this.#traffic.observe(),
       ...answer.headers,
     };
-    let payload: string | undefined;
-    if (answer.text !== undefined) {
+    let payload: string | Buffer | undefined;
+    if (answer.bytes !== undefined) {
+      headers['content-type'] ??= 'application/octet-stream';
+      payload = answer.bytes;
+    } else if (answer.text !== undefined) {
       headers['content-type'] = 'text/plain; charset=utf-8';
       payload = answer.text;
     } else if (answer.body !== undefined) {

@@ -189,4 +189,94 @@ describe('Repository', () => {
     ]);
     expect(repo.tree('main', 'nope', false)).toBeUndefined();
   });
+
+  it('starts empty, and its first commit makes the branch it lands on the default one', () => {
+    const repo = new Repository('main', undefined, author);
+    expect(repo.isEmpty()).toBe(true);
+    expect(repo.branchNames()).toEqual([]);
+    expect(() =>
+      repo.commitActions({
+        branch: 'trunk',
+        startBranch: 'main',
+        message: 'x',
+        author,
+        actions: [],
+      }),
+    ).toThrow('Invalid reference name: main');
+    const first = repo.commitActions({
+      branch: 'trunk',
+      message: 'first',
+      author,
+      actions: [{ action: 'create', filePath: 'a.txt', content: 'a\n' }],
+    });
+    expect(first.parentIds).toEqual([]);
+    expect(repo.defaultBranch).toBe('trunk');
+    expect(repo.isEmpty()).toBe(false);
+  });
+
+  it('keeps file modes through changes, moves and merges, and sets them with chmod', () => {
+    const repo = repository();
+    repo.commitActions({
+      branch: 'main',
+      message: 'executable',
+      author,
+      actions: [
+        { action: 'create', filePath: 'run.sh', content: '#!/bin/sh\n' },
+        { action: 'chmod', filePath: 'run.sh', executeFilemode: true },
+      ],
+    });
+    repo.commitActions({
+      branch: 'topic',
+      startBranch: 'main',
+      message: 'move',
+      author,
+      actions: [
+        { action: 'move', filePath: 'bin/run.sh', previousPath: 'run.sh' },
+      ],
+    });
+    repo.mergeBranches({
+      source: 'topic',
+      target: 'main',
+      message: 'm',
+      author,
+    });
+    const modes = repo.tree('main', '', true)!.map(e => [e.path, e.mode]);
+    expect(modes).toEqual([
+      ['bin', '040000'],
+      ['bin/run.sh', '100755'],
+      ['README.md', '100644'],
+      ['values.yaml', '100644'],
+    ]);
+    repo.commitActions({
+      branch: 'main',
+      message: 'not executable',
+      author,
+      actions: [
+        { action: 'chmod', filePath: 'bin/run.sh', executeFilemode: false },
+      ],
+    });
+    expect(repo.tree('main', 'bin', false)![0].mode).toBe('100644');
+  });
+
+  it('takes the branches a push left, choosing main, then master, as the default of an empty repository', () => {
+    const source = repository();
+    const head = source.branchHead('main')!;
+    const pushed = new Repository('develop', undefined, author);
+    pushed.importCommit({
+      ...head,
+      object: source.objectsOf(head.id)!.commit,
+    });
+    pushed.adoptBranches(
+      new Map([
+        ['feature', head.id],
+        ['master', head.id],
+      ]),
+    );
+    expect(pushed.defaultBranch).toBe('master');
+    expect(pushed.branchNames()).toEqual(['feature', 'master']);
+    expect(pushed.readFile('master', 'values.yaml')).toBe('v: 1\n');
+    expect(() =>
+      pushed.adoptBranches(new Map([['x', '0'.repeat(40)]])),
+    ).toThrow('was not imported');
+  });
 });

@@ -1,4 +1,11 @@
-import { createHash } from 'node:crypto';
+import {
+  commitObject,
+  FileMode,
+  gitObject,
+  GitObject,
+  REGULAR_FILE,
+  snapshotTrees,
+} from './gitObjects';
 
 /** Who wrote a commit. */
 export interface Author {
@@ -6,7 +13,10 @@ export interface Author {
   readonly email: string;
 }
 
-/** A commit is a full snapshot of the files (path → text); repositories here are small. */
+/**
+ * A commit is a full snapshot of the files (path → text); repositories here are small. Its id is
+ * the id git gives the same commit, so a bare repository can hold it unchanged.
+ */
 export interface Commit {
   readonly id: string;
   readonly title: string;
@@ -15,6 +25,13 @@ export interface Commit {
   readonly createdAt: string;
   readonly parentIds: readonly string[];
   readonly files: ReadonlyMap<string, string>;
+  /** the files that are not regular files (executables, symbolic links); the rest are 100644 */
+  readonly modes: ReadonlyMap<string, FileMode>;
+}
+
+/** A commit that came from git (a push): its id and its raw object are git's own. */
+export interface ImportedCommit extends Omit<Commit, 'title'> {
+  readonly object: GitObject;
 }
 
 export type CommitAction =
@@ -24,7 +41,13 @@ export type CommitAction =
       content: string;
       lastCommitId?: string;
     }
-  | { action: 'delete' | 'chmod'; filePath: string; lastCommitId?: string }
+  | { action: 'delete'; filePath: string; lastCommitId?: string }
+  | {
+      action: 'chmod';
+      filePath: string;
+      lastCommitId?: string;
+      executeFilemode?: boolean;
+    }
   | {
       action: 'move';
       filePath: string;
@@ -38,7 +61,7 @@ export interface TreeEntry {
   readonly name: string;
   readonly type: 'tree' | 'blob';
   readonly path: string;
-  readonly mode: '040000' | '100644';
+  readonly mode: '040000' | FileMode;
 }
 
 /** One file that differs between two commits; `undefined` content means absent on that side. */
@@ -53,7 +76,15 @@ export class RepositoryError extends Error {}
 
 export interface MergeOutcome {
   readonly files: Map<string, string>;
+  readonly modes: Map<string, FileMode>;
   readonly conflicts: readonly string[];
+}
+
+/** What git needs to hold a commit: the commit object, its trees and its blobs. */
+export interface CommitObjects {
+  readonly commit: GitObject;
+  readonly trees: readonly GitObject[];
+  readonly blobs: ReadonlyMap<string, string>;
 }
 
 // git check-ref-format, the parts a branch name typed by a person or a tool can break
@@ -68,38 +99,55 @@ function isValidBranchName(name: string): boolean {
   );
 }
 
+/** The id `git hash-object` gives a text file. */
 export function blobId(content: string): string {
-  const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1')
-    .update(`blob ${bytes.length}\0`)
-    .update(bytes)
-    .digest('hex');
+  return gitObject('blob', Buffer.from(content, 'utf8')).id;
 }
 
 /**
  * A git repository reduced to what the GitLab API exposes: commits with parents, branches
- * pointing at commits, and the files of each commit.
+ * pointing at commits, and the files of each commit. Commit, tree and blob ids are git's.
  */
 export class Repository {
   readonly #commits = new Map<string, Commit>();
+  readonly #commitObjects = new Map<string, GitObject>();
   readonly #branches = new Map<string, string>();
-  #sequence = 0;
+  // trees by folder, per commit id; computed when first asked for
+  readonly #trees = new Map<string, Map<string, GitObject>>();
+  // blobs pushed over git whose bytes are not UTF-8 text: their text here is a lossy decoding,
+  // so their id is git's and not the hash of that text
+  readonly #pushedBlobIds = new Map<string, string>();
+  #defaultBranch: string;
 
+  /** An empty repository (no commits, no branches) when `files` is left out. */
   constructor(
-    readonly defaultBranch: string,
-    files: Record<string, string>,
+    defaultBranch: string,
+    files: Record<string, string> | undefined,
     author: Author,
   ) {
     if (!isValidBranchName(defaultBranch)) {
       throw new RepositoryError('Branch name is invalid');
     }
+    this.#defaultBranch = defaultBranch;
+    if (files === undefined) return;
     const root = this.#record({
       message: 'Initial commit',
       author,
       parentIds: [],
       files: new Map(Object.entries(files)),
+      modes: new Map(),
     });
     this.#branches.set(defaultBranch, root.id);
+  }
+
+  /** The branch a new clone checks out; for an empty repository, the one its first push will get. */
+  get defaultBranch(): string {
+    return this.#defaultBranch;
+  }
+
+  /** True until the first commit reaches a branch. */
+  isEmpty(): boolean {
+    return this.#branches.size === 0;
   }
 
   branchNames(): string[] {
@@ -161,7 +209,9 @@ export class Repository {
     const startBranch = request.startBranch ?? branch;
     const startsElsewhere = startBranch !== branch;
     const parent = this.branchHead(startBranch);
-    if (!parent) {
+    // the first commit of an empty repository has no parent and creates its branch
+    const firstCommit = !parent && !startsElsewhere && this.isEmpty();
+    if (!parent && !firstCommit) {
       throw new RepositoryError(
         startsElsewhere
           ? `Invalid reference name: ${startBranch}`
@@ -173,20 +223,23 @@ export class Repository {
         `A branch called ${branch} already exists. Switch to that branch in order to make changes`,
       );
     }
-    if (startsElsewhere && !isValidBranchName(branch)) {
+    if ((startsElsewhere || firstCommit) && !isValidBranchName(branch)) {
       throw new RepositoryError('Branch name is invalid');
     }
-    const files = new Map(parent.files);
+    const files = new Map(parent?.files);
+    const modes = new Map(parent?.modes);
     for (const action of actions) {
-      this.#apply(files, action, startBranch);
+      this.#apply(files, modes, action, startBranch);
     }
     const created = this.#record({
       message,
       author,
-      parentIds: [parent.id],
+      parentIds: parent ? [parent.id] : [],
       files,
+      modes,
     });
     this.#branches.set(branch, created.id);
+    if (firstCommit) this.#defaultBranch = branch;
     return created;
   }
 
@@ -215,6 +268,7 @@ export class Repository {
     const blobs = [...commit.files.keys()].filter(p => p.startsWith(under));
     if (prefix !== '' && blobs.length === 0) return undefined;
 
+    const trees = this.#treesOf(commit);
     const entries = new Map<string, TreeEntry>();
     for (const filePath of blobs) {
       const parts = filePath.slice(under.length).split('/');
@@ -225,12 +279,12 @@ export class Repository {
         const isBlob = i === parts.length;
         entries.set(entryPath, {
           id: isBlob
-            ? blobId(commit.files.get(filePath)!)
-            : treeId(commit.files, `${entryPath}/`),
+            ? this.blobIdOf(commit.files.get(filePath)!)
+            : trees.get(entryPath)!.id,
           name: parts[i - 1],
           type: isBlob ? 'blob' : 'tree',
           path: entryPath,
-          mode: isBlob ? '100644' : '040000',
+          mode: isBlob ? modeOf(commit, filePath) : '040000',
         });
       }
     }
@@ -270,9 +324,10 @@ export class Repository {
 
   /** File-level three-way merge: a path changed differently on both sides is a conflict. */
   threeWayMerge(source: Commit, target: Commit): MergeOutcome {
-    const base =
-      this.mergeBase(source, target)?.files ?? new Map<string, string>();
+    const baseCommit = this.mergeBase(source, target);
+    const base = baseCommit?.files ?? new Map<string, string>();
     const files = new Map<string, string>();
+    const modes = new Map<string, FileMode>();
     const conflicts: string[] = [];
     const paths = new Set([
       ...source.files.keys(),
@@ -280,21 +335,23 @@ export class Repository {
       ...base.keys(),
     ]);
     for (const path of [...paths].sort()) {
-      const [b, s, t] = [
+      const merged = mergeSides(
         base.get(path),
         source.files.get(path),
         target.files.get(path),
-      ];
-      let merged: string | undefined;
-      if (s === t || s === b) merged = t;
-      else if (t === b) merged = s;
-      else {
-        conflicts.push(path);
-        merged = t;
-      }
-      if (merged !== undefined) files.set(path, merged);
+      );
+      if (merged.conflict) conflicts.push(path);
+      if (merged.value === undefined) continue;
+      files.set(path, merged.value);
+      // a mode changed on one side only is kept, as git keeps it
+      const mode = mergeSides(
+        baseCommit ? modeOf(baseCommit, path) : REGULAR_FILE,
+        modeOf(source, path),
+        modeOf(target, path),
+      ).value;
+      if (mode && mode !== REGULAR_FILE) modes.set(path, mode);
     }
-    return { files, conflicts };
+    return { files, modes, conflicts };
   }
 
   /**
@@ -311,7 +368,7 @@ export class Repository {
     const target = this.branchHead(request.target);
     if (!source || !target)
       throw new RepositoryError('Branch cannot be merged');
-    const { files, conflicts } = this.threeWayMerge(source, target);
+    const { files, modes, conflicts } = this.threeWayMerge(source, target);
     if (conflicts.length > 0)
       throw new RepositoryError('Branch cannot be merged');
     const commit = this.#record({
@@ -319,6 +376,7 @@ export class Repository {
       author: request.author,
       parentIds: [target.id, source.id],
       files,
+      modes,
     });
     this.#branches.set(request.target, commit.id);
     return {
@@ -327,7 +385,77 @@ export class Repository {
     };
   }
 
-  #apply(files: Map<string, string>, action: CommitAction, ref: string): void {
+  /** The id git gives a file's content here (a pushed binary file keeps the id of its bytes). */
+  blobIdOf(content: string): string {
+    return this.#pushedBlobIds.get(content) ?? blobId(content);
+  }
+
+  /** The git objects of a commit, for a bare repository that does not hold them yet. */
+  objectsOf(commitId: string): CommitObjects | undefined {
+    const commit = this.#commits.get(commitId);
+    const object = this.#commitObjects.get(commitId);
+    if (!commit || !object) return undefined;
+    const blobs = new Map<string, string>();
+    for (const content of commit.files.values()) {
+      // a pushed binary blob is in git already, and its text here is not its content
+      if (!this.#pushedBlobIds.has(content))
+        blobs.set(blobId(content), content);
+    }
+    return {
+      commit: object,
+      trees: [...this.#treesOf(commit).values()],
+      blobs,
+    };
+  }
+
+  /**
+   * Takes a commit that came from git as it is. Its parents must be here already (import in
+   * topological order); `pushedBlobIds` maps the contents whose bytes were not UTF-8 text to
+   * their git ids.
+   */
+  importCommit(
+    commit: ImportedCommit,
+    pushedBlobIds: ReadonlyMap<string, string> = new Map(),
+  ): Commit {
+    const existing = this.#commits.get(commit.id);
+    if (existing) return existing;
+    for (const [content, id] of pushedBlobIds)
+      this.#pushedBlobIds.set(content, id);
+    const { object, ...fields } = commit;
+    const imported: Commit = {
+      ...fields,
+      title: commit.message.split('\n')[0],
+    };
+    this.#commits.set(commit.id, imported);
+    this.#commitObjects.set(commit.id, object);
+    return imported;
+  }
+
+  /**
+   * Points the branches where a push left them in git: `heads` holds every branch after the
+   * push, its commits imported already. When the default branch is not among them (a first
+   * push), it becomes `main`, else `master`, else the first pushed branch by name.
+   */
+  adoptBranches(heads: ReadonlyMap<string, string>): void {
+    for (const [name, id] of heads) {
+      if (!this.#commits.has(id))
+        throw new Error(`Commit ${id} of ${name} was not imported`);
+    }
+    this.#branches.clear();
+    const names = [...heads.keys()].sort();
+    for (const name of names) this.#branches.set(name, heads.get(name)!);
+    if (names.length > 0 && !heads.has(this.#defaultBranch)) {
+      this.#defaultBranch =
+        ['main', 'master'].find(name => heads.has(name)) ?? names[0];
+    }
+  }
+
+  #apply(
+    files: Map<string, string>,
+    modes: Map<string, FileMode>,
+    action: CommitAction,
+    ref: string,
+  ): void {
     const { filePath } = action;
     if (action.lastCommitId !== undefined) {
       const last = this.lastCommitTouching(
@@ -354,10 +482,12 @@ export class Repository {
       case 'delete':
         requireExisting(files, filePath);
         files.delete(filePath);
+        modes.delete(filePath);
         return;
       case 'chmod':
-        // modes are not modelled; the file has to exist all the same
         requireExisting(files, filePath);
+        if (action.executeFilemode === true) modes.set(filePath, '100755');
+        else if (action.executeFilemode === false) modes.delete(filePath);
         return;
       case 'move': {
         requireExisting(files, action.previousPath);
@@ -365,8 +495,11 @@ export class Repository {
           throw new RepositoryError('A file with this name already exists');
         }
         const content = action.content ?? files.get(action.previousPath)!;
+        const mode = modes.get(action.previousPath);
         files.delete(action.previousPath);
+        modes.delete(action.previousPath);
         files.set(filePath, content);
+        if (mode) modes.set(filePath, mode);
         return;
       }
       default:
@@ -391,39 +524,78 @@ export class Repository {
     return order;
   }
 
+  #treesOf(commit: Commit): Map<string, GitObject> {
+    let trees = this.#trees.get(commit.id);
+    if (!trees) {
+      trees = snapshotTrees(
+        commit.files,
+        path => modeOf(commit, path),
+        content => this.blobIdOf(content),
+      );
+      this.#trees.set(commit.id, trees);
+    }
+    return trees;
+  }
+
   #record(draft: {
     message: string;
     author: Author;
     parentIds: string[];
     files: Map<string, string>;
+    modes: Map<string, FileMode>;
   }): Commit {
-    const createdAt = new Date().toISOString();
-    this.#sequence += 1;
-    // the sequence keeps two identical commits in the same millisecond apart
-    const id = createHash('sha1')
-      .update(
-        [
-          `tree ${treeId(draft.files, '')}`,
-          ...draft.parentIds.map(p => `parent ${p}`),
-          `author ${draft.author.name} <${draft.author.email}> ${createdAt}`,
-          `sequence ${this.#sequence}`,
-          '',
-          draft.message,
-        ].join('\n'),
-      )
-      .digest('hex');
+    const now = Date.now();
+    const trees = snapshotTrees(
+      draft.files,
+      path => draft.modes.get(path) ?? REGULAR_FILE,
+      content => this.blobIdOf(content),
+    );
+    const signature = {
+      ...draft.author,
+      time: Math.floor(now / 1000),
+      timezone: '+0000',
+    };
+    const object = commitObject({
+      tree: trees.get('')!.id,
+      parents: draft.parentIds,
+      author: signature,
+      committer: signature,
+      message: draft.message,
+    });
+    // the same change by the same author in the same second is the same commit, as in git
+    const existing = this.#commits.get(object.id);
+    if (existing) return existing;
     const commit: Commit = {
-      id,
+      id: object.id,
       title: draft.message.split('\n')[0],
       message: draft.message,
       author: draft.author,
-      createdAt,
+      createdAt: new Date(now).toISOString(),
       parentIds: draft.parentIds,
       files: draft.files,
+      modes: draft.modes,
     };
-    this.#commits.set(id, commit);
+    this.#commits.set(object.id, commit);
+    this.#commitObjects.set(object.id, object);
+    this.#trees.set(object.id, trees);
     return commit;
   }
+}
+
+function modeOf(commit: Commit, path: string): FileMode {
+  return commit.modes.get(path) ?? REGULAR_FILE;
+}
+
+/** One value merged three ways: a side that left the base wins; both leaving it differently conflict. */
+function mergeSides<T>(
+  base: T | undefined,
+  source: T | undefined,
+  target: T | undefined,
+): { value: T | undefined; conflict: boolean } {
+  if (source === target || source === base)
+    return { value: target, conflict: false };
+  if (target === base) return { value: source, conflict: false };
+  return { value: target, conflict: true };
 }
 
 /** Files that differ from `from` to `to`, by path. */
@@ -444,14 +616,4 @@ function requireExisting(files: Map<string, string>, path: string): void {
   if (!files.has(path)) {
     throw new RepositoryError("A file with this name doesn't exist");
   }
-}
-
-function treeId(files: ReadonlyMap<string, string>, under: string): string {
-  const hash = createHash('sha1');
-  for (const path of [...files.keys()]
-    .filter(p => p.startsWith(under))
-    .sort()) {
-    hash.update(`${path}\0${blobId(files.get(path)!)}\n`);
-  }
-  return hash.digest('hex');
 }

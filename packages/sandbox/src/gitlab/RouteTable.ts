@@ -1,6 +1,9 @@
 import type { ApiRequest, ApiResponse } from './http';
 
-export type RouteHandler = (request: ApiRequest) => ApiResponse;
+/** Most routes answer at once; the few that need git answer later. */
+export type RouteHandler = (
+  request: ApiRequest,
+) => ApiResponse | Promise<ApiResponse>;
 
 interface Route {
   readonly method: string;

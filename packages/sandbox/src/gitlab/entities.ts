@@ -1,13 +1,19 @@
 /*
  * The JSON shapes of GitLab's API entities (snake_case, numeric ids, ISO timestamps), kept to
- * the fields clients of a merge-request flow read, plus the always-present ones with their
- * neutral values so that clients see complete objects.
+ * the fields clients of a merge-request flow and of Backstage's GitLab publisher read, plus the
+ * always-present ones with their neutral values so that clients see complete objects.
  */
 import { createHash } from 'node:crypto';
 import { lineStats, unifiedDiff } from './diff';
 import type { MergeRequest } from './MergeRequestTracker';
-import type { Project } from './ProjectDirectory';
-import { blobId, Commit, FileChange, TreeEntry } from './Repository';
+import type { ProtectedBranch } from './BranchProtection';
+import type {
+  Namespace,
+  Project,
+  ProjectMember,
+  ProjectVariable,
+} from './ProjectDirectory';
+import { Commit, FileChange, TreeEntry } from './Repository';
 import type { SandboxUser } from './users';
 
 export function userBasicEntity(user: SandboxUser) {
@@ -38,46 +44,138 @@ export function currentUserEntity(user: SandboxUser) {
   };
 }
 
+/** GitLab's Namespace entity; a group's web_url is under /groups. */
+export function namespaceEntity(namespace: Namespace) {
+  return {
+    id: namespace.id,
+    name: namespace.name,
+    path: namespace.path,
+    kind: namespace.kind,
+    full_path: namespace.fullPath,
+    parent_id: namespace.parentId,
+    avatar_url: null,
+    web_url: namespace.webUrl,
+  };
+}
+
+export function groupEntity(group: Namespace) {
+  return {
+    id: group.id,
+    web_url: group.webUrl,
+    name: group.name,
+    path: group.path,
+    description: group.description,
+    visibility: group.visibility,
+    share_with_group_lock: false,
+    require_two_factor_authentication: false,
+    two_factor_grace_period: 48,
+    project_creation_level: 'developer',
+    auto_devops_enabled: null,
+    subgroup_creation_level: 'maintainer',
+    emails_disabled: false,
+    emails_enabled: true,
+    mentions_disabled: null,
+    lfs_enabled: true,
+    default_branch: null,
+    default_branch_protection: 2,
+    avatar_url: null,
+    request_access_enabled: true,
+    full_name: group.fullName,
+    full_path: group.fullPath,
+    created_at: group.createdAt,
+    parent_id: group.parentId,
+  };
+}
+
 export function projectEntity(project: Project, baseUrl: string) {
-  const { namespace } = project;
+  const { namespace, repository } = project;
   const host = new URL(baseUrl).host;
   return {
     id: project.id,
-    description: null,
+    description: project.description,
     name: project.name,
-    name_with_namespace: project.pathWithNamespace.split('/').join(' / '),
+    name_with_namespace: `${namespace.fullName} / ${project.name}`,
     path: project.path,
     path_with_namespace: project.pathWithNamespace,
     created_at: project.createdAt,
-    default_branch: project.repository.defaultBranch,
-    tag_list: [],
-    topics: [],
+    default_branch: repository.defaultBranch,
+    tag_list: [...project.topics],
+    topics: [...project.topics],
     ssh_url_to_repo: `git@${host}:${project.pathWithNamespace}.git`,
     http_url_to_repo: `${project.webUrl}.git`,
     web_url: project.webUrl,
-    readme_url: null,
+    readme_url: repository.readFile(repository.defaultBranch, 'README.md')
+      ? `${project.webUrl}/-/blob/${repository.defaultBranch}/README.md`
+      : null,
     avatar_url: null,
     forks_count: 0,
     star_count: 0,
     last_activity_at: project.createdAt,
-    namespace: {
-      id: namespace.id,
-      name: namespace.name,
-      path: namespace.path,
-      kind: 'group',
-      full_path: namespace.fullPath,
-      parent_id: null,
-      avatar_url: null,
-      web_url: namespace.webUrl,
-    },
-    visibility: 'private',
+    namespace: namespaceEntity(namespace),
+    visibility: project.visibility,
+    creator_id: project.creatorId,
     archived: false,
-    empty_repo: false,
+    empty_repo: repository.isEmpty(),
     merge_method: 'merge',
     merge_requests_enabled: true,
+    issues_enabled: true,
     only_allow_merge_if_pipeline_succeeds: false,
     remove_source_branch_after_merge: false,
     approvals_before_merge: project.mergeRequests.approvalsRequired,
+  };
+}
+
+export function memberEntity(member: ProjectMember) {
+  return {
+    ...userBasicEntity(member.user),
+    access_level: member.accessLevel,
+    created_at: member.createdAt,
+    expires_at: member.expiresAt,
+    created_by: null,
+    group_saml_identity: null,
+  };
+}
+
+function accessLevelEntity(level: number) {
+  const description: Record<number, string> = {
+    0: 'No one',
+    30: 'Developers + Maintainers',
+    40: 'Maintainers',
+    60: 'Admins',
+  };
+  return {
+    id: level,
+    access_level: level,
+    access_level_description: description[level] ?? 'Maintainers',
+    user_id: null,
+    group_id: null,
+  };
+}
+
+export function protectedBranchEntity(rule: ProtectedBranch) {
+  return {
+    id: rule.id,
+    name: rule.name,
+    push_access_levels: [accessLevelEntity(rule.pushAccessLevel)],
+    merge_access_levels: [accessLevelEntity(rule.mergeAccessLevel)],
+    unprotect_access_levels: [accessLevelEntity(rule.unprotectAccessLevel)],
+    allow_force_push: rule.allowForcePush,
+    code_owner_approval_required: rule.codeOwnerApprovalRequired,
+  };
+}
+
+export function variableEntity(variable: ProjectVariable) {
+  return {
+    variable_type: variable.variableType,
+    key: variable.key,
+    // GitLab never sends back the value of a hidden variable
+    value: variable.hidden ? null : variable.value,
+    hidden: variable.hidden,
+    protected: variable.protected,
+    masked: variable.masked,
+    raw: variable.raw,
+    environment_scope: variable.environmentScope,
+    description: variable.description,
   };
 }
 
@@ -130,17 +228,22 @@ export function branchEntity(name: string, project: Project) {
   const { repository } = project;
   const head = repository.branchHead(name)!;
   const isDefault = name === repository.defaultBranch;
-  const defaultHead = repository.branchHead(repository.defaultBranch)!;
+  const defaultHead = repository.branchHead(repository.defaultBranch);
   const merged =
-    !isDefault && repository.mergeBase(head, defaultHead)?.id === head.id;
+    !isDefault &&
+    defaultHead !== undefined &&
+    repository.mergeBase(head, defaultHead)?.id === head.id;
+  const rules = project.protectedBranches.covering(name);
+  const developersCan = (level: (rule: ProtectedBranch) => number) =>
+    rules.every(rule => level(rule) <= 30);
   return {
     name,
     commit: commitEntity(head, project),
     merged,
-    protected: isDefault,
+    protected: rules.length > 0,
     default: isDefault,
-    developers_can_push: !isDefault,
-    developers_can_merge: !isDefault,
+    developers_can_push: developersCan(rule => rule.pushAccessLevel),
+    developers_can_merge: developersCan(rule => rule.mergeAccessLevel),
     can_push: true,
     web_url: `${project.webUrl}/-/tree/${name}`,
   };
@@ -163,7 +266,7 @@ export function fileEntity(
     content: bytes.toString('base64'),
     content_sha256: createHash('sha256').update(bytes).digest('hex'),
     ref,
-    blob_id: blobId(content),
+    blob_id: project.repository.blobIdOf(content),
     commit_id: commit.id,
     last_commit_id: lastCommit?.id ?? commit.id,
     execute_filemode: false,

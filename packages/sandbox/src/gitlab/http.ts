@@ -17,6 +17,8 @@ export interface ApiResponse {
   readonly body?: unknown;
   /** Sent as text/plain, for raw file contents. */
   readonly text?: string;
+  /** Sent as they are, with the content type the headers give (archives). */
+  readonly bytes?: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -5,5 +5,5 @@ export type {
   MergeRequestSummary,
   RequestLogEntry,
 } from './GitLabSandbox';
-export type { NewProject } from './ProjectDirectory';
+export type { NewProject, Visibility } from './ProjectDirectory';
 export type { CountedFault, Fault, ProbableFault } from './TrafficConditions';

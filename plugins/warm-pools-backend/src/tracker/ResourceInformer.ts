@@ -40,6 +40,11 @@ export interface ResourceInformerOptions<T> {
   /** The server ends each watch after this long and it is resumed, as client-go's reflector does; 300 by default. */
   watchTimeoutSeconds?: number;
   now?: () => number;
+  /**
+   * What of each object the cache keeps (and events carry): by default all of it. A tracker that reads a few
+   * fields keeps memory flat at fleet scale by keeping only those.
+   */
+  keep?: (object: T) => T;
 }
 
 function keyOf(o: KubernetesObject): string {
@@ -137,7 +142,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   private async relist(): Promise<void> {
     const list = await this.options.list(this.options.labelSelector);
     if (!this.running) return;
-    const fresh = new Map(list.items.map(o => [keyOf(o), o]));
+    const fresh = new Map(list.items.map(o => [keyOf(o), this.keep(o)]));
     // The fresh list is the new truth: whatever the cache has that it lacks was deleted meanwhile.
     for (const [key, old] of [...this.cache]) {
       if (!fresh.has(key)) {
@@ -173,12 +178,15 @@ export class ResourceInformer<T extends KubernetesObject> {
       }
       const rv = object?.metadata?.resourceVersion;
       if (type === 'ADDED' || type === 'MODIFIED') {
-        this.apply(keyOf(object), object as T);
+        this.apply(keyOf(object), this.keep(object as T));
       } else if (type === 'DELETED') {
         const key = keyOf(object);
         const old = this.cache.get(key);
         this.cache.delete(key);
-        this.emit({ type: 'deleted', object: (object as T) ?? old });
+        this.emit({
+          type: 'deleted',
+          object: object ? this.keep(object as T) : old!,
+        });
       } else if (type !== 'BOOKMARK') {
         return;
       }
@@ -237,6 +245,10 @@ export class ResourceInformer<T extends KubernetesObject> {
     this.retryTimer.unref?.();
   }
 
+  private keep(object: T): T {
+    return this.options.keep ? this.options.keep(object) : object;
+  }
+
   private setSync(sync: InformerSync) {
     this.state = sync;
     for (const l of this.syncListeners) l({ ...sync });
@@ -247,11 +259,44 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 }
 
+/**
+ * What the pool tracker reads of a pod: name, namespace, labels, creation and deletion times, the Ready
+ * condition. A full pod is several kilobytes in memory; this is about a tenth of that.
+ */
+export function keepPoolFields(pod: V1Pod): V1Pod {
+  const m = pod.metadata ?? {};
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+  return {
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      labels: m.labels,
+      creationTimestamp: m.creationTimestamp,
+      deletionTimestamp: m.deletionTimestamp,
+    },
+    status: {
+      phase: pod.status?.phase,
+      conditions: ready
+        ? [
+            {
+              type: 'Ready',
+              status: ready.status,
+              lastTransitionTime: ready.lastTransitionTime,
+            },
+          ]
+        : undefined,
+    },
+  };
+}
+
 /** Pods on every namespace of one cluster. */
 export class PodInformer extends ResourceInformer<V1Pod> {
   constructor(options: Omit<ResourceInformerOptions<V1Pod>, 'path' | 'list'>) {
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     super({
+      keep: keepPoolFields,
       ...options,
       path: '/api/v1/pods',
       list: labelSelector => core.listPodForAllNamespaces({ labelSelector }),

@@ -1,8 +1,13 @@
 import { commitEntity, createdCommitEntity } from '../entities';
 import { ApiError, isRecord, Params } from '../http';
 import { paginate } from '../pagination';
-import { requiredString, requireParams, stringParam } from '../params';
-import type { CommitAction } from '../Repository';
+import {
+  booleanParam,
+  requiredString,
+  requireParams,
+  stringParam,
+} from '../params';
+import { CommitAction, diffFiles } from '../Repository';
 import type { RouteTable } from '../RouteTable';
 import {
   commitAuthor,
@@ -49,13 +54,20 @@ export function addCommitRoutes(
       const ref = refOrDefault(request.params, 'ref_name', project);
       const head = project.repository.resolve(ref);
       if (!head) throw ApiError.notFound('Commit');
-      const path = stringParam(request.params, 'path');
+      const path = stringParam(request.params, 'path')?.replace(
+        /^\/+|\/+$/g,
+        '',
+      );
       const history = project.repository
         .history(head)
         .filter(commit => {
-          if (path === undefined) return true;
+          if (!path) return true;
           const parent = project.repository.commit(commit.parentIds[0] ?? '');
-          return parent?.files.get(path) !== commit.files.get(path);
+          // `path` names a file or a folder: a commit touches it when anything at or under it changed
+          return diffFiles(parent, commit).some(
+            change =>
+              change.path === path || change.path.startsWith(`${path}/`),
+          );
         })
         .map(commit => commitEntity(commit, project));
       return paginate(request.url, request.params, history);
@@ -113,8 +125,15 @@ function parseActions(value: unknown): CommitAction[] {
         }
         return { action, filePath, previousPath, lastCommitId, content };
       }
+      case 'chmod':
+        return {
+          action,
+          filePath,
+          lastCommitId,
+          executeFilemode: booleanParam(entry, 'execute_filemode'),
+        };
       default:
-        return { action: action as 'delete' | 'chmod', filePath, lastCommitId };
+        return { action: 'delete', filePath, lastCommitId };
     }
   });
 }

@@ -1,14 +1,21 @@
+import type { ArchiveFormat } from '../git/BareRepository';
 import { ApiError, ApiRequest, Params } from '../http';
 import type { MergeEvent } from '../MergeRequestTracker';
 import { stringParam } from '../params';
 import type { Project, ProjectDirectory } from '../ProjectDirectory';
 import { Author, RepositoryError } from '../Repository';
 
-/** What the route handlers share: the projects, the public URL, and where merges are told. */
+/** What the route handlers share: the projects, the public URL, where merges are told, and git. */
 export interface RouteContext {
   readonly projects: ProjectDirectory;
   readonly baseUrl: string;
   readonly announceMerge: (event: MergeEvent & { projectPath: string }) => void;
+  /** `git archive` of a commit of the project */
+  readonly archive: (
+    project: Project,
+    commitId: string,
+    options: { format: ArchiveFormat; prefix: string; path?: string },
+  ) => Promise<Buffer>;
 }
 
 export function findProject(

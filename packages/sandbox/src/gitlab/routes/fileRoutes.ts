@@ -1,4 +1,5 @@
 import { fileEntity, treeEntryEntity } from '../entities';
+import type { ArchiveFormat } from '../git/BareRepository';
 import { ApiError, ApiRequest, ApiResponse } from '../http';
 import { paginate } from '../pagination';
 import {
@@ -18,7 +19,15 @@ import {
   RouteContext,
 } from './context';
 
-/** Repository files (one file per commit) and the repository tree. */
+// GitLab's archive route takes its format from the extension: archive, archive.zip, …
+const ARCHIVES: ReadonlyArray<[string, ArchiveFormat, string]> = [
+  ['archive', 'tar.gz', 'application/gzip'],
+  ['archive.tar.gz', 'tar.gz', 'application/gzip'],
+  ['archive.tar', 'tar', 'application/x-tar'],
+  ['archive.zip', 'zip', 'application/zip'],
+];
+
+/** Repository files (one file per commit), the repository tree, and archives of it. */
 export function addFileRoutes(routes: RouteTable, context: RouteContext): void {
   const readFile = (request: ApiRequest, ref: string) => {
     const project = findProject(context, request);
@@ -116,4 +125,35 @@ export function addFileRoutes(routes: RouteTable, context: RouteContext): void {
       if (!entries) throw ApiError.notFound('Tree');
       return paginate(request.url, params, entries.map(treeEntryEntity));
     });
+
+  for (const [name, format, contentType] of ARCHIVES) {
+    routes.get(`projects/:id/repository/${name}`, async request => {
+      const project = findProject(context, request);
+      const ref = refOrDefault(request.params, 'sha', project);
+      const path = stringParam(request.params, 'path')?.replace(
+        /^\/+|\/+$/g,
+        '',
+      );
+      const commit = project.repository.resolve(ref);
+      // an empty repository, an unknown ref, or a path with no files in it
+      if (!commit || (path && !project.repository.tree(ref, path, false))) {
+        throw ApiError.notFound('File');
+      }
+      const base = `${project.path}-${ref.replace(/\//g, '-')}-${commit.id}`;
+      const prefix = path ? `${base}-${path.replace(/\//g, '-')}` : base;
+      const bytes = await context.archive(project, commit.id, {
+        format,
+        prefix,
+        path: path || undefined,
+      });
+      return {
+        status: 200,
+        bytes,
+        headers: {
+          'content-type': contentType,
+          'content-disposition': `attachment; filename="${prefix}.${format}"`,
+        },
+      };
+    });
+  }
 }

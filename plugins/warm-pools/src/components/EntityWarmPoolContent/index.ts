@@ -1,0 +1,1 @@
+export { EntityWarmPoolContent } from './EntityWarmPoolContent';

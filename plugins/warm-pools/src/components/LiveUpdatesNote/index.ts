@@ -1,0 +1,1 @@
+export { LiveUpdatesNote } from './LiveUpdatesNote';

@@ -1,0 +1,1 @@
+export { PoolCounts } from './PoolCounts';

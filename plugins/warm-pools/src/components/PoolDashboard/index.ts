@@ -1,0 +1,1 @@
+export { PoolDashboard } from './PoolDashboard';

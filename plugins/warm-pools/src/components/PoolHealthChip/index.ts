@@ -1,0 +1,2 @@
+export { PoolHealthChip, poolHealth, readyText } from './PoolHealthChip';
+export type { PoolHealth } from './PoolHealthChip';

@@ -1,0 +1,1 @@
+export { HistoryRangeSelector, PoolHistoryChart } from './PoolHistoryChart';

@@ -1,0 +1,1 @@
+export { PoolsOverview, PoolsPage } from './PoolsPage';

@@ -1,0 +1,1 @@
+export { RecentEmptyMoments } from './RecentEmptyMoments';

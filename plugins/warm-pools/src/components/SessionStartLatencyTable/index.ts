@@ -1,0 +1,1 @@
+export { SessionStartLatencyTable } from './SessionStartLatencyTable';

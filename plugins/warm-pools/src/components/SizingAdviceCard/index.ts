@@ -1,0 +1,1 @@
+export { SizingAdviceCard } from './SizingAdviceCard';

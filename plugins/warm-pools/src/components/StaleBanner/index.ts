@@ -1,0 +1,1 @@
+export { StaleBanner } from './StaleBanner';

@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Tooltip from '@material-ui/core/Tooltip';
+import Alert from '@material-ui/lab/Alert';
+import { PoolId, PoolPod } from '@fleetdeck/plugin-warm-pools-common';
+import { warmPoolsApiRef } from '../../api';
+import { describeError } from '../errors';
+
+/**
+ * Terminates a session's pod after a confirmation, so that one can watch the pool heal. Disabled, with the reason
+ * as its tooltip and description, when `disabledReason` is given.
+ */
+export function TerminatePodButton(props: {
+  poolId: PoolId;
+  pod: PoolPod;
+  disabledReason?: string;
+  /** The id of an element that says `disabledReason`, for screen readers. */
+  disabledReasonId?: string;
+  onTerminated(pod: PoolPod): void;
+}) {
+  const { poolId, pod, disabledReason, disabledReasonId, onTerminated } = props;
+  const api = useApi(warmPoolsApiRef);
+  const [open, setOpen] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<Error>();
+  const titleId = `warm-pools-terminate-${pod.name}`;
+
+  const close = () => {
+    if (!submitting) setOpen(false);
+  };
+
+  const terminate = async () => {
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      await api.terminatePod(poolId, pod.name);
+      setOpen(false);
+      onTerminated(pod);
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <>
+      <Tooltip title={disabledReason ?? ''}>
+        {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
+        <span>
+          <Button
+            size="small"
+            variant="outlined"
+            color="secondary"
+            disabled={disabledReason !== undefined}
+            aria-describedby={disabledReason ? disabledReasonId : undefined}
+            aria-label={`Terminate ${pod.name}`}
+            onClick={() => {
+              setError(undefined);
+              setOpen(true);
+            }}
+          >
+            Terminate
+          </Button>
+        </span>
+      </Tooltip>
+      <Dialog open={open} onClose={close} aria-labelledby={titleId}>
+        <DialogTitle id={titleId}>Terminate {pod.name}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            The pod is deleted through the Kubernetes API
+            {pod.sessionId ? ` and session ${pod.sessionId} loses it` : ''}. The
+            provisioner then replaces it: watch a new warm pod appear in the
+            table.
+          </DialogContentText>
+          {error && (
+            <Box mb={1}>
+              <Alert severity="error">
+                The pod was not terminated: {describeError(error)}
+              </Alert>
+            </Box>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close} disabled={submitting}>
+            Cancel
+          </Button>
+          <Button
+            variant="contained"
+            color="secondary"
+            onClick={terminate}
+            disabled={submitting}
+          >
+            {submitting ? 'Terminating…' : 'Terminate pod'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { TerminatePodButton } from './TerminatePodButton';

@@ -1,0 +1,1 @@
+export { TimeToReadyHistogram, bucketLabel } from './TimeToReadyHistogram';

@@ -1,0 +1,1 @@
+"""${{ values.name }} backend: a FastAPI service in front of PostgreSQL."""

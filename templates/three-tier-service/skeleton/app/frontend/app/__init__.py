@@ -1,0 +1,1 @@
+"""${{ values.name }} frontend: a Flask app that renders the backend's items."""

@@ -1,0 +1,1 @@
+"""The session provisioner: keeps the warm pool and hands its pods to sessions (`POST /session`)."""

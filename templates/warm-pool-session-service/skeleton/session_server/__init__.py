@@ -1,0 +1,1 @@
+"""The WebSocket server that runs in every session pod."""
