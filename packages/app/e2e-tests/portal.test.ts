@@ -1,25 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-const screenshots = process.env.FLEETDECK_SCREENSHOTS_DIR;
-
-async function signInAs(page: Page, user: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.goto('/settings');
-  await page.getByRole('button', { name: 'more' }).click();
-  await page.getByRole('menuitem', { name: 'Sign Out' }).click();
-  await expect(
-    page.getByRole('button', { name: /Sign in as/ }).first(),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { screenshots, signInAs, signOut, tokenFor } from './session';
 
 test('each development user signs in with their own identity', async ({
   page,
@@ -151,23 +131,6 @@ test('the Kubernetes tab shows a sandbox workload on every cluster', async ({
     });
   }
 });
-
-async function tokenFor(
-  request: import('@playwright/test').APIRequestContext,
-  user: string,
-) {
-  const signIn = await request.get(
-    '/api/auth/development/refresh?env=development',
-    {
-      headers: {
-        'X-Requested-With': 'XMLHttpRequest',
-        'x-fleetdeck-user': user,
-      },
-    },
-  );
-  expect(signIn.ok()).toBe(true);
-  return (await signIn.json()).backstageIdentity.token as string;
-}
 
 test('the upgrade-waves backend serves the sandbox registry, and the catalog shows its clusters', async ({
   request,
