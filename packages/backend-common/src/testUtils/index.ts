@@ -42,31 +42,12 @@ export function recordingSignals(
   });
 }
 
-/**
- * The routes an express router serves (`GET /waves/{waveId}`), and the ones an OpenAPI document describes,
- * in the same form, so a test can keep the two equal.
- */
-export function servedRoutes(router: unknown): string[] {
-  return (router as { stack: any[] }).stack
-    .filter(layer => layer.route)
-    .flatMap(layer =>
-      Object.keys(layer.route.methods).map(
-        method =>
-          `${method.toUpperCase()} ${String(layer.route.path).replace(
-            /:(\w+)/g,
-            '{$1}',
-          )}`,
-      ),
-    )
-    .sort();
-}
-
-export function documentedRoutes(document: {
-  paths: Record<string, object>;
-}): string[] {
-  return Object.entries(document.paths)
-    .flatMap(([route, operations]) =>
-      Object.keys(operations).map(method => `${method.toUpperCase()} ${route}`),
-    )
-    .sort();
-}
+export {
+  documentedRoutes,
+  openApiDocumentOf,
+  openApiGaps,
+  servedRoutes,
+} from './openApi';
+export type { OpenApiDocument } from './openApi';
+export { restCaller } from './restCaller';
+export type { RestCall } from './restCaller';

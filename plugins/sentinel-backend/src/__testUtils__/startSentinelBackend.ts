@@ -1,6 +1,8 @@
 import {
   permissionsDenyingUsers,
   recordingSignals,
+  restCaller,
+  RestCall,
 } from '@fleetdeck/backend-common/testUtils';
 import {
   coreServices,
@@ -29,12 +31,8 @@ export interface SentinelBackend {
   signals: Array<{ channel: string; message: any }>;
   /** Every line the plugin logged, with its metadata. */
   logs: string[];
-  call(
-    method: string,
-    path: string,
-    user: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any }>;
+  /** Calls the plugin's routes as a user, with mock credentials. */
+  call: RestCall;
   stop(): Promise<void>;
 }
 
@@ -90,26 +88,7 @@ export async function startSentinelBackend(
     url,
     signals,
     logs,
-    async call(method, path, user, body) {
-      const headers: Record<string, string> = {
-        authorization: mockCredentials.user.header(user),
-      };
-      let payload: string | undefined;
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        payload = typeof body === 'string' ? body : JSON.stringify(body);
-      }
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers,
-        body: payload,
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text ? JSON.parse(text) : undefined,
-      };
-    },
+    call: restCaller(url, mockCredentials.user.header),
     stop: () => backend.stop(),
   };
 }

@@ -1,12 +1,3 @@
-/** How long something took, in the unit a person reads fastest: `850 ms`, `12.3 s`, `2 min 5 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
-
 /** A byte count in binary units: `512 B`, `1.5 KiB`, `3.2 MiB`. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -33,11 +24,6 @@ export function formatTtl(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const hours = Math.round((seconds % 86_400) / 3600);
   return hours ? `${days} d ${hours} h` : `${days} d`;
-}
-
-/** A timestamp in the reader's locale, to the second. */
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString();
 }
 
 /** A count with thousands separators. */

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
+import { useResource } from '@fleetdeck/frontend-common';
 import { sentinelApiRef } from '../api';
 import { useGroupUpdates } from './useGroupUpdates';
-import { useResource } from './useResource';
 
 /**
  * A group's topology and latest failovers, refetched as the group's signals say: a topology signal refetches the

@@ -1,4 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { restCaller } from '@fleetdeck/backend-common/testUtils';
 import type { WaveDetail } from '@fleetdeck/plugin-upgrade-waves-common';
 import { Fleet, typeOfKind } from '@fleetdeck/sandbox';
 
@@ -8,27 +9,7 @@ export const NOBODY = 'user:default/nobody';
 
 /** The upgrade-waves REST API as a test calls it, as one user or another. */
 export function waveApi(baseUrl: () => string) {
-  async function call(
-    method: string,
-    route: string,
-    user: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${baseUrl()}${route}`, {
-      method,
-      headers: {
-        authorization: mockCredentials.user.header(user),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      // a string is sent as it is, so tests can send bodies that are not JSON
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? JSON.parse(text) : undefined,
-    };
-  }
+  const call = restCaller(baseUrl, mockCredentials.user.header);
 
   async function waitForWave(
     waveId: string,

@@ -1,6 +1,8 @@
 import {
   permissionsDenyingUsers,
   recordingSignals,
+  restCaller,
+  RestCall,
 } from '@fleetdeck/backend-common/testUtils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -22,12 +24,8 @@ export interface WarmPoolsBackendOptions {
 export interface WarmPoolsBackend {
   url: string;
   signals: Array<{ channel: string; message: any }>;
-  call(
-    method: string,
-    path: string,
-    user: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any }>;
+  /** Calls the plugin's routes as a user, with mock credentials. */
+  call: RestCall;
   stop(): Promise<void>;
 }
 
@@ -55,26 +53,7 @@ export async function startWarmPoolsBackend(
   return {
     url,
     signals,
-    async call(method, path, user, body) {
-      const headers: Record<string, string> = {
-        authorization: mockCredentials.user.header(user),
-      };
-      let payload: string | undefined;
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        payload = typeof body === 'string' ? body : JSON.stringify(body);
-      }
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers,
-        body: payload,
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text ? JSON.parse(text) : undefined,
-      };
-    },
+    call: restCaller(url, mockCredentials.user.header),
     stop: () => backend.stop(),
   };
 }

@@ -1,11 +1,4 @@
-/** A duration in the unit read fastest: `850 ms`, `12.3 s`, `2 min 5 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
+import { formatDuration } from '@fleetdeck/frontend-common';
 
 /** A duration that may be unknown (no observation yet). */
 export function formatMaybeDuration(ms?: number): string {
@@ -21,11 +14,6 @@ export function formatAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-/** A time in the reader's locale, to the second. */
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString();
 }
 
 /** A probability as a percentage: `3.4 %`, `< 0.1 %`. */

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
+import { useResource } from '@fleetdeck/frontend-common';
 import {
   PoolDetail,
   PoolId,
@@ -7,7 +8,6 @@ import {
   warmPoolsSignalChannels,
 } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../api';
-import { useResource } from './useResource';
 import { useThrottledRefresh } from './useThrottledRefresh';
 import { useWarmPoolsSignal } from './useWarmPoolsSignal';
 
@@ -56,9 +56,9 @@ export function useLivePool(id: PoolId) {
   );
 
   const refetch = useThrottledRefresh(() => {
-    detail.reload();
-    pods.reload();
-    history.reload();
+    detail.refresh();
+    pods.refresh();
+    history.refresh();
   });
 
   const { live } = useWarmPoolsSignal(

@@ -1,12 +1,12 @@
 import { useRef } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
+import { useResource } from '@fleetdeck/frontend-common';
 import {
   PoolId,
   PoolSummary,
   warmPoolsSignalChannels,
 } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../api';
-import { useResource } from './useResource';
 import { useWarmPoolsSignal } from './useWarmPoolsSignal';
 
 /** Pools in a stable order: by cluster, then namespace, then pool. */

@@ -8,12 +8,11 @@ import {
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
+import { ResourceView, isNotFound } from '@fleetdeck/frontend-common';
 import { SENTINEL_GROUP_ANNOTATION, getSentinelGroup } from '../../annotations';
 import { useLiveGroup } from '../../hooks/useLiveGroup';
 import { groupRouteRef } from '../../routes';
 import { FailoverTimeline } from '../FailoverTimeline';
-import { ResourceView } from '../ResourceView';
-import { isNotFound } from '../errors';
 import { TopologyView } from '../TopologyView';
 
 /** Failovers shown on the entity tab; the group page has the longer history. */

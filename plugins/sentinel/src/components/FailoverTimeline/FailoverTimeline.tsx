@@ -18,12 +18,12 @@ import {
   red,
   teal,
 } from '@material-ui/core/colors';
+import { formatDuration, formatTime } from '@fleetdeck/frontend-common';
 import {
   FAILOVER_PHASES,
   FailoverPhase,
   FailoverRecord,
 } from '@fleetdeck/plugin-sentinel-common';
-import { formatDuration, formatTime } from '../format';
 
 const phaseLabels: Record<FailoverPhase, string> = {
   sdown: 'sdown',

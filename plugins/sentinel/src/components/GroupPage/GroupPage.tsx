@@ -10,14 +10,16 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
+import {
+  ResourceView,
+  isNotFound,
+  useResource,
+} from '@fleetdeck/frontend-common';
 import { sentinelApiRef } from '../../api';
 import { useLiveGroup } from '../../hooks/useLiveGroup';
-import { useResource } from '../../hooks/useResource';
 import { rootRouteRef } from '../../routes';
 import { FailoverTimeline } from '../FailoverTimeline';
 import { LagChart } from '../LagChart';
-import { ResourceView } from '../ResourceView';
-import { isNotFound } from '../errors';
 import { SessionStoreTable } from '../SessionStoreTable';
 import { TopologyView } from '../TopologyView';
 import { TriggerFailoverButton } from '../TriggerFailoverButton';

@@ -13,15 +13,17 @@ import {
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import useInterval from 'react-use/esm/useInterval';
+import {
+  ResourceView,
+  describeError,
+  formatTime,
+  useResource,
+} from '@fleetdeck/frontend-common';
 import { SentinelGroupSummary } from '@fleetdeck/plugin-sentinel-common';
 import { sentinelApiRef } from '../../api';
 import { FALLBACK_REFRESH_MS } from '../../hooks/useGroupUpdates';
-import { useResource } from '../../hooks/useResource';
 import { groupRouteRef } from '../../routes';
 import { GroupHealthChip } from '../GroupHealthChip';
-import { ResourceView } from '../ResourceView';
-import { describeError } from '../errors';
-import { formatTime } from '../format';
 
 /** The newest failover of a group, loaded per row: the group list does not carry it. */
 function LastFailover(props: { group: string }) {

@@ -5,11 +5,12 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import { formatTime } from '@fleetdeck/frontend-common';
 import {
   KeyFamilyStats,
   SessionStoreStats,
 } from '@fleetdeck/plugin-sentinel-common';
-import { formatCount, formatTime, formatTtl } from '../format';
+import { formatCount, formatTtl } from '../format';
 
 function ttlColumn(
   title: string,

@@ -10,13 +10,14 @@ import {
 } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { formatTime } from '@fleetdeck/frontend-common';
 import {
   GroupTopology,
   RedisNodeView,
   SentinelView,
 } from '@fleetdeck/plugin-sentinel-common';
 import { GroupProblems } from '../GroupProblems';
-import { formatBytes, formatCount, formatTime } from '../format';
+import { formatBytes, formatCount } from '../format';
 
 /** Flags a sentinel sets on a master it cannot reach (subjectively / objectively down). */
 const DOWN_FLAGS = ['s_down', 'o_down'];

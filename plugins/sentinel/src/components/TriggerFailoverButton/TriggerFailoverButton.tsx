@@ -13,12 +13,12 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import Alert from '@material-ui/lab/Alert';
+import { describeError } from '@fleetdeck/frontend-common';
 import {
   FailoverRecord,
   sentinelFailoverTriggerPermission,
 } from '@fleetdeck/plugin-sentinel-common';
 import { sentinelApiRef } from '../../api';
-import { describeError } from '../errors';
 
 const REASON_REQUIRED = 'Give a reason: it is recorded with the failover.';
 

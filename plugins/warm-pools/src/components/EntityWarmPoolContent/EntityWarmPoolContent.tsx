@@ -6,12 +6,12 @@ import {
 } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { isNotFound } from '@fleetdeck/frontend-common';
 import { PoolRef } from '@fleetdeck/plugin-warm-pools-common';
 import { WARM_POOL_ANNOTATION, getWarmPoolAnnotation } from '../../annotations';
 import { useLivePool } from '../../hooks/useLivePool';
 import { poolRouteRef } from '../../routes';
 import { PoolDashboard } from '../PoolDashboard';
-import { isNotFound } from '../errors';
 
 /** A link to the pool page, when the app has mounted it; the entity tab works without. */
 function usePoolPageLink(): ((pool: PoolRef) => string) | undefined {

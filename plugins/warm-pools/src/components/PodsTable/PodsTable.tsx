@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { usePermission } from '@backstage/plugin-permission-react';
+import { formatTime } from '@fleetdeck/frontend-common';
 import {
   PoolId,
   PoolPod,
@@ -16,7 +17,7 @@ import {
   warmPoolsPodTerminatePermission,
 } from '@fleetdeck/plugin-warm-pools-common';
 import { TerminatePodButton } from '../TerminatePodButton';
-import { formatAge, formatTime } from '../format';
+import { formatAge } from '../format';
 
 const statusByState: Record<PoolPodState, typeof StatusOK> = {
   'warm-ready': StatusOK,

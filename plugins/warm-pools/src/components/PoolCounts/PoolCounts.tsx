@@ -3,9 +3,10 @@ import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { formatDuration } from '@fleetdeck/frontend-common';
 import { PoolSummary } from '@fleetdeck/plugin-warm-pools-common';
 import { PoolHealthChip, readyText } from '../PoolHealthChip';
-import { formatDuration, formatMaybeDuration, formatRate } from '../format';
+import { formatMaybeDuration, formatRate } from '../format';
 
 function CountCard(props: {
   label: string;

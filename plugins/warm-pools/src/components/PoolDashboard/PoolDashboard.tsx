@@ -1,13 +1,13 @@
 import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import { ResourceView } from '@fleetdeck/frontend-common';
 import { LivePool } from '../../hooks/useLivePool';
 import { LiveUpdatesNote } from '../LiveUpdatesNote';
 import { PodsTable } from '../PodsTable';
 import { PoolCounts } from '../PoolCounts';
 import { HistoryRangeSelector, PoolHistoryChart } from '../PoolHistoryChart';
 import { RecentEmptyMoments } from '../RecentEmptyMoments';
-import { ResourceView } from '../ResourceView';
 import { SessionStartLatencyTable } from '../SessionStartLatencyTable';
 import { SizingAdviceCard } from '../SizingAdviceCard';
 import { StaleBanner } from '../StaleBanner';

@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { formatTime } from '@fleetdeck/frontend-common';
 import { warmPoolsSignalChannels } from '@fleetdeck/plugin-warm-pools-common';
 import { backendError } from '../../__testUtils__/backendError';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { fakeSignalApi } from '../../__testUtils__/signals';
-import { formatTime } from '../format';
 import { PoolPage } from './PoolPage';
 import { group, podRow } from '../../__testUtils__/queries';
 

@@ -7,12 +7,12 @@ import {
   Page,
 } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
+import { isNotFound } from '@fleetdeck/frontend-common';
 import { PoolRef, poolIdOf } from '@fleetdeck/plugin-warm-pools-common';
 import { useLivePool } from '../../hooks/useLivePool';
 import { rootRouteRef } from '../../routes';
 import { PoolDashboard } from '../PoolDashboard';
 import { poolHealth, readyText } from '../PoolHealthChip';
-import { isNotFound } from '../errors';
 
 /** One pool's page, live. */
 export function PoolPage(props: { pool: PoolRef }) {

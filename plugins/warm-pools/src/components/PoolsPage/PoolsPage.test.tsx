@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import { formatTime } from '@fleetdeck/frontend-common';
 import { warmPoolsSignalChannels } from '@fleetdeck/plugin-warm-pools-common';
 import { backendError } from '../../__testUtils__/backendError';
 import {
@@ -9,7 +10,6 @@ import {
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
 import { fakeSignalApi } from '../../__testUtils__/signals';
-import { formatTime } from '../format';
 import { PoolsPage } from './PoolsPage';
 
 /** The table row of the pool link `name` in cluster `cluster`. */

@@ -13,14 +13,13 @@ import {
 import { useRouteRef } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { ResourceView, formatTime } from '@fleetdeck/frontend-common';
 import { PoolSummary } from '@fleetdeck/plugin-warm-pools-common';
 import { useLivePools } from '../../hooks/useLivePools';
 import { poolRouteRef } from '../../routes';
 import { LiveUpdatesNote } from '../LiveUpdatesNote';
 import { PoolHealthChip, readyText } from '../PoolHealthChip';
-import { ResourceView } from '../ResourceView';
 import { StaleBanner } from '../StaleBanner';
-import { formatTime } from '../format';
 
 const exampleConfig = `kubernetes:
   clusterLocatorMethods:

@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import { formatTime } from '../format';
+import { formatTime } from '@fleetdeck/frontend-common';
 
 /** The recent moments a session found the pool empty, newest first. */
 export function RecentEmptyMoments(props: { at: string[] }) {

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { formatTime } from '../format';
+import { formatTime } from '@fleetdeck/frontend-common';
 import { StaleBanner } from './StaleBanner';
 
 describe('StaleBanner', () => {

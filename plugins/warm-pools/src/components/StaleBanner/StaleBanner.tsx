@@ -1,7 +1,7 @@
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
+import { formatTime } from '@fleetdeck/frontend-common';
 import { PoolSnapshot } from '@fleetdeck/plugin-warm-pools-common';
-import { formatTime } from '../format';
 
 type Stale = Pick<PoolSnapshot, 'cluster' | 'stale' | 'lastSyncedAt'>;
 

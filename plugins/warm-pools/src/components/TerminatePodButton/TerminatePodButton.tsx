@@ -9,9 +9,9 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Tooltip from '@material-ui/core/Tooltip';
 import Alert from '@material-ui/lab/Alert';
+import { describeError } from '@fleetdeck/frontend-common';
 import { PoolId, PoolPod } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../../api';
-import { describeError } from '../errors';
 
 /**
  * Terminates a session's pod after a confirmation, so that one can watch the pool heal. Disabled, with the reason

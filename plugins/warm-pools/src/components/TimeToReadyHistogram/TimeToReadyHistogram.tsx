@@ -10,8 +10,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { formatDuration } from '@fleetdeck/frontend-common';
 import { HistogramBucket } from '@fleetdeck/plugin-warm-pools-common';
-import { formatDuration } from '../format';
 
 /**
  * `≤ 10.0 s`; the open last bucket reads `> 60.0 s`. The backend sends its bound as `Number.MAX_SAFE_INTEGER`

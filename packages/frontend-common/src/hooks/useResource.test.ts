@@ -2,20 +2,20 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import { useResource } from './useResource';
 
 describe('useResource', () => {
-  it('keeps the last value, with the error, when a reload fails', async () => {
+  it('keeps the last value, with the error, when a refresh fails', async () => {
     const load = jest.fn().mockResolvedValueOnce(1);
     const { result } = renderHook(() => useResource('pool', load));
     expect(result.current.loading).toBe(true);
     await waitFor(() => expect(result.current.value).toBe(1));
 
     load.mockRejectedValueOnce(new Error('backend restarting'));
-    act(() => result.current.reload());
+    act(() => result.current.refresh());
     await waitFor(() => expect(result.current.loading).toBe(false));
     expect(result.current.value).toBe(1);
     expect(result.current.error?.message).toBe('backend restarting');
 
     load.mockResolvedValueOnce(2);
-    act(() => result.current.reload());
+    act(() => result.current.refresh());
     await waitFor(() => expect(result.current.value).toBe(2));
     expect(result.current.error).toBeUndefined();
   });
@@ -30,7 +30,7 @@ describe('useResource', () => {
       .mockResolvedValueOnce('latest');
     const { result } = renderHook(() => useResource('pool', load));
 
-    act(() => result.current.reload());
+    act(() => result.current.refresh());
     await waitFor(() => expect(result.current.value).toBe('latest'));
     await act(async () => answerFirst('older'));
 
@@ -51,15 +51,29 @@ describe('useResource', () => {
     expect(result.current.value).toBe(2);
   });
 
-  it('starts over when the key changes', async () => {
+  it('drops the previous key’s value and starts over when the key changes', async () => {
     const { result, rerender } = renderHook(
       ({ key }: { key: string }) => useResource(key, async () => `${key}!`),
-      { initialProps: { key: 'a/b/warm' } },
+      { initialProps: { key: 'sessions' } },
     );
-    await waitFor(() => expect(result.current.value).toBe('a/b/warm!'));
+    await waitFor(() => expect(result.current.value).toBe('sessions!'));
 
-    rerender({ key: 'a/b/gpu' });
+    rerender({ key: 'cache' });
     expect(result.current.value).toBeUndefined();
-    await waitFor(() => expect(result.current.value).toBe('a/b/gpu!'));
+    expect(result.current.loading).toBe(true);
+    await waitFor(() => expect(result.current.value).toBe('cache!'));
+  });
+
+  it('ignores an answer that arrives after the component unmounted', async () => {
+    let answer: (value: string) => void = () => {};
+    const { result, unmount } = renderHook(() =>
+      useResource('pool', () => new Promise<string>(r => (answer = r))),
+    );
+    const before = result.current;
+
+    unmount();
+    await act(async () => answer('late'));
+
+    expect(result.current).toBe(before);
   });
 });

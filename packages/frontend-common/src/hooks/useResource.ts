@@ -3,13 +3,13 @@ import useMountedState from 'react-use/esm/useMountedState';
 
 /** Something loaded from the backend that a page keeps current. */
 export interface Resource<T> {
-  /** The latest value; kept while a reload runs and when one fails. */
+  /** The latest value; kept while a refresh runs and when one fails. */
   value?: T;
   /** Why the latest load failed. */
   error?: Error;
   loading: boolean;
   /** Loads again. */
-  reload(): void;
+  refresh(): void;
   /** Changes the value in place, e.g. from a signal's payload; does nothing before the first value. */
   update(change: (value: T) => T): void;
 }
@@ -22,9 +22,9 @@ interface State<T> {
 }
 
 /**
- * Loads `load()` for `key`, again on `reload()`, and from scratch when `key` changes. A failed reload keeps the
- * last value (the page shows it under a warning rather than going blank), and when loads overlap only the answer
- * of the latest one is kept.
+ * Loads `load()` for `key`, again on `refresh()`, and from scratch when `key` changes. Unlike react-use's
+ * `useAsyncRetry`, a failed refresh keeps the last value, so a live page shows it under a warning rather than
+ * going blank when the backend blips; and when loads overlap only the answer of the latest one is kept.
  */
 export function useResource<T>(
   key: string,
@@ -36,7 +36,7 @@ export function useResource<T>(
   const latestCall = useRef(0);
   const isMounted = useMountedState();
 
-  const reload = useCallback(() => {
+  const refresh = useCallback(() => {
     const call = ++latestCall.current;
     const current = () => isMounted() && call === latestCall.current;
     setState(previous => ({ ...previous, loading: true }));
@@ -62,10 +62,16 @@ export function useResource<T>(
 
   useEffect(() => {
     setState({ key, loading: true });
-    reload();
-  }, [key, reload]);
+    refresh();
+  }, [key, refresh]);
 
   // Until the effect above has run for a new key, the state still holds the previous key's value.
-  if (state.key !== key) return { loading: true, reload, update };
-  return { ...state, reload, update };
+  if (state.key !== key) return { loading: true, refresh, update };
+  return {
+    value: state.value,
+    error: state.error,
+    loading: state.loading,
+    refresh,
+    update,
+  };
 }

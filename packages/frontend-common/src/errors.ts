@@ -15,7 +15,10 @@ export function describeError(error: Error): string {
   return error.message;
 }
 
-/** Whether the backend answered 404: it tracks no such pool. */
+/**
+ * Whether the backend answered 404: what was asked for does not exist. True for a `NotFoundError` and for any
+ * error that carries status code 404, such as the `ResponseError` an API client throws.
+ */
 export function isNotFound(error?: Error): boolean {
   if (!error) return false;
   const { statusCode } = error as { statusCode?: number };

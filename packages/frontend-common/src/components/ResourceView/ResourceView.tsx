@@ -1,11 +1,11 @@
 import { ReactNode } from 'react';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Alert from '@material-ui/lab/Alert';
-import { Resource } from '../../hooks/useResource';
-import { describeError } from '../errors';
+import type { Resource } from '../../hooks/useResource';
+import { describeError } from '../../errors';
 
 /**
- * A resource's value; or Progress while it first loads; or the error when it never loaded. When a reload failed
+ * A resource's value; or Progress while it first loads; or the error when it never loaded. When a refresh failed
  * after a value was shown, the value stays, under a warning.
  */
 export function ResourceView<T>(props: {
@@ -14,11 +14,8 @@ export function ResourceView<T>(props: {
 }) {
   const { resource, children } = props;
   if (resource.value === undefined) {
-    return resource.error ? (
-      <ResponseErrorPanel error={resource.error} />
-    ) : (
-      <Progress />
-    );
+    if (resource.error) return <ResponseErrorPanel error={resource.error} />;
+    return <Progress />;
   }
   return (
     <>

@@ -1,0 +1,12 @@
+/**
+ * What Fleetdeck's frontend plugins share: live resources with their loading and error views, error messages, and
+ * formatting.
+ *
+ * @packageDocumentation
+ */
+export { ResourceView } from './components/ResourceView';
+export { useResource } from './hooks/useResource';
+export type { Resource } from './hooks/useResource';
+export { describeError, isNotFound } from './errors';
+export { formatDuration, formatTime } from './format';
+export { installFixedSizeResizeObserver } from './testing';

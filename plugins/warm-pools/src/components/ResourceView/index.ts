@@ -1,1 +1,0 @@
-export { ResourceView } from './ResourceView';
