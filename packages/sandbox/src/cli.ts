@@ -9,7 +9,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { Fleet, kubernetesConfig } from './scenarios/Fleet';
+import {
+  Fleet,
+  kubernetesConfig,
+  TEMPLATES_GITLAB_GROUP,
+} from './scenarios/Fleet';
 import { startScaleFleet } from './scenarios/scale';
 
 /** The repository root: the nearest folder up from here with a backstage.json. */
@@ -121,7 +125,7 @@ async function start(flags: Record<string, string | boolean>) {
           c.cluster.url
         }  istio ${c.cluster.istioVersion()}`,
     ),
-    `  gitlab   ${fleet.gitlab.url}/api/v4`,
+    `  gitlab   ${fleet.gitlab.url}/api/v4  (templates publish into group ${TEMPLATES_GITLAB_GROUP})`,
     `  metrics  ${fleet.metrics.url}`,
     ...(fleet.sentinel
       ? [

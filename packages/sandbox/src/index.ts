@@ -21,6 +21,7 @@ export {
   DEFAULT_BATCHES,
   DEFAULT_ISTIO_VERSION,
   kubernetesConfig,
+  TEMPLATES_GITLAB_GROUP,
 } from './scenarios/Fleet';
 export { eventually, waitFor } from './testing/eventually';
 export { findFreePorts, listenOnLoopback } from './net';

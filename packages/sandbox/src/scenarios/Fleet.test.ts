@@ -1,8 +1,22 @@
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { createPublishGitlabAction } from '@backstage/plugin-scaffolder-backend-module-gitlab';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { Gitlab } from '@gitbeaker/rest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { eventually } from '../testing/eventually';
 import { typeOfKind } from '../kubernetes/resources';
-import { DEFAULT_BATCHES, DEFAULT_ISTIO_VERSION, Fleet } from './Fleet';
+import {
+  DEFAULT_BATCHES,
+  DEFAULT_ISTIO_VERSION,
+  Fleet,
+  TEMPLATES_GITLAB_GROUP,
+} from './Fleet';
 
 describe('the default scenario', () => {
   let fleet: Fleet;
@@ -112,4 +126,60 @@ describe('the default scenario', () => {
       DEFAULT_ISTIO_VERSION,
     );
   });
+
+  it('has a GitLab group a template publishes into, and its app-config lets the catalog read what was published', async () => {
+    const config = new ConfigReader(
+      fleet.appConfig({
+        catalogFile: '/tmp/catalog.yaml',
+        rootCatalogFile: '/repo/catalog-info.yaml',
+      }) as any,
+    );
+    const integrations = ScmIntegrations.fromConfig(config);
+    const host = new URL(fleet.gitlab.url).host;
+    const catalogInfo =
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: orders-kvs\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/team-sessions\n';
+    const workspacePath = await mkdtemp(path.join(tmpdir(), 'fleet-publish-'));
+    try {
+      await writeFile(
+        path.join(workspacePath, 'catalog-info.yaml'),
+        catalogInfo,
+      );
+      // what a template's publish:gitlab step does with the RepoUrlPicker's value
+      const ctx = createMockActionContext({
+        input: {
+          repoUrl: `${host}?owner=${TEMPLATES_GITLAB_GROUP}&repo=orders-kvs`,
+          defaultBranch: 'main',
+          repoVisibility: 'internal',
+        },
+        workspacePath,
+      });
+      await createPublishGitlabAction({ integrations, config }).handler(
+        ctx as any,
+      );
+      const outputs = Object.fromEntries(
+        (ctx.output as jest.Mock).mock.calls as Array<[string, unknown]>,
+      );
+      expect(outputs.remoteUrl).toBe(
+        `${fleet.gitlab.url}/${TEMPLATES_GITLAB_GROUP}/orders-kvs`,
+      );
+
+      // catalog:register's catalogInfoUrl, built as it builds it, read as the catalog reads a url Location
+      const repoContentsUrl = String(outputs.repoContentsUrl);
+      const catalogInfoUrl = integrations.byUrl(repoContentsUrl)!.resolveUrl({
+        base: repoContentsUrl,
+        url: '/catalog-info.yaml',
+      });
+      expect(catalogInfoUrl).toBe(
+        `${fleet.gitlab.url}/${TEMPLATES_GITLAB_GROUP}/orders-kvs/-/blob/main/catalog-info.yaml`,
+      );
+      const reader = UrlReaders.default({
+        config,
+        logger: mockServices.logger.mock(),
+      });
+      const read = await reader.readUrl(catalogInfoUrl);
+      expect((await read.buffer()).toString('utf8')).toBe(catalogInfo);
+    } finally {
+      await rm(workspacePath, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -89,6 +89,8 @@ export const DEFAULT_BATCHES: Array<{
 
 export const DEFAULT_ISTIO_VERSION = '1.22.3';
 export const SENTINEL_GROUP = 'session-store';
+/** The GitLab group the portal's scaffolder templates publish new repositories into. */
+export const TEMPLATES_GITLAB_GROUP = 'fleetdeck';
 
 export interface ClusterInfo {
   cluster: SandboxCluster;
@@ -119,12 +121,19 @@ export class Fleet {
     readonly workloads: Workload[],
   ) {}
 
-  /** The default scenario: 9 clusters in 5 batches, 2 warm pools, one Sentinel group, GitOps projects per batch. */
+  /**
+   * The default scenario: 9 clusters in 5 batches, 2 warm pools, one Sentinel group, GitOps projects per batch,
+   * and a GitLab group for what the portal's templates create.
+   */
   static async startDefault(options: FleetOptions = {}): Promise<Fleet> {
     const started: Array<{ stop(): unknown }> = [];
     try {
       const gitlab = await GitLabSandbox.start();
       started.push(gitlab);
+      gitlab.createGroup(TEMPLATES_GITLAB_GROUP, {
+        name: 'Fleetdeck',
+        description: 'Repositories created from the portal’s templates.',
+      });
       const metrics = await MetricsSandbox.start();
       started.push(metrics);
       const clusters: ClusterInfo[] = [];

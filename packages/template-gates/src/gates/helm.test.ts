@@ -1,6 +1,7 @@
 import { writeProject } from './__fixtures__/project';
+import { GOOD_MANIFESTS } from './__fixtures__/workloads';
 import { formatFinding } from './Finding';
-import { checkHelmCharts, isChartTemplate } from './helm';
+import { checkHelmCharts, isChartTemplate, renderHelmCharts } from './helm';
 
 const schema = JSON.stringify({
   $schema: 'https://json-schema.org/draft-07/schema#',
@@ -77,5 +78,138 @@ describe('helm gate', () => {
     ).toBe(true);
     expect(isChartTemplate('templates/deployment.yaml', ['.'])).toBe(true);
     expect(isChartTemplate('k8s/deployment.yaml', ['helm/store'])).toBe(false);
+  });
+});
+
+/** A chart whose templates are the good manifests with the API's image tag and replicas taken from values. */
+const shopChart = {
+  'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n',
+  'chart/values.schema.json': JSON.stringify({
+    type: 'object',
+    properties: {
+      replicas: { type: 'integer', minimum: 2 },
+      image: { type: 'object', properties: { tag: { type: 'string' } } },
+    },
+  }),
+  'chart/values.yaml': 'replicas: 2\nimage: { tag: 1.4.2 }\n',
+  'chart/values-production.yaml': 'replicas: 4\n',
+  'chart/values-edge.yaml': 'image: { tag: latest }\n',
+  'chart/templates/shop.yaml': GOOD_MANIFESTS.replace(
+    'image: registry.example.com/shop/api:1.4.2',
+    'image: registry.example.com/shop/api:{{ .Values.image.tag }}',
+  ).replace('replicas: 2', 'replicas: {{ .Values.replicas }}'),
+  'chart/templates/_helpers.tpl': '{{- define "shop.name" -}}shop{{- end }}\n',
+};
+
+describe('helm template (helm on PATH; scripts/lib/bootstrap.sh ensure_kube_tools provides it)', () => {
+  it('renders each chart with its defaults and with each values file layered over them', () => {
+    const project = writeProject(shopChart);
+    try {
+      const report = renderHelmCharts(project.root, project.files);
+      expect(report.notRendered).toBeUndefined();
+      expect(report.findings).toEqual([]);
+      expect(report.renders.map(r => r.label)).toEqual([
+        'helm template chart',
+        'helm template chart -f values-edge.yaml',
+        'helm template chart -f values-production.yaml',
+      ]);
+      const deployments = report.renders.map(r => {
+        const { file, object } = r.objects.find(
+          o => o.object.kind === 'Deployment',
+        )!;
+        return [
+          file,
+          object.spec.replicas,
+          object.spec.template.spec.containers[0].image,
+        ];
+      });
+      expect(deployments).toEqual([
+        [
+          'chart/templates/shop.yaml (via helm template chart)',
+          2,
+          'registry.example.com/shop/api:1.4.2',
+        ],
+        [
+          'chart/templates/shop.yaml (via helm template chart -f values-edge.yaml)',
+          2,
+          'registry.example.com/shop/api:latest',
+        ],
+        [
+          'chart/templates/shop.yaml (via helm template chart -f values-production.yaml)',
+          4,
+          'registry.example.com/shop/api:1.4.2',
+        ],
+      ]);
+      // in Helm's install order
+      expect(report.renders[0].objects.map(o => o.object.kind)).toEqual([
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        'Service',
+        'Deployment',
+        'CronJob',
+      ]);
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('names the values file a chart does not render with, and Helm’s reason', () => {
+    const project = writeProject({
+      ...shopChart,
+      'chart/values-production.yaml': 'replicas: 1\n',
+      'chart/templates/broken.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Values.nothing.here }} }\n',
+    });
+    try {
+      const findings = renderHelmCharts(
+        project.root,
+        project.files,
+      ).findings.map(formatFinding);
+      expect(findings).toEqual([
+        expect.stringMatching(
+          /^\[helm\/renders\] chart\/Chart\.yaml: helm template chart: Error: template: shop\/templates\/broken\.yaml:3:.*nil pointer evaluating interface \{\}\.here/,
+        ),
+        expect.stringMatching(
+          /^\[helm\/renders\] chart\/values-edge\.yaml: helm template chart -f values-edge\.yaml: Error: template: shop\/templates\/broken\.yaml/,
+        ),
+        // Helm checks values against values.schema.json before it renders
+        expect.stringMatching(
+          /^\[helm\/renders\] chart\/values-production\.yaml: helm template chart -f values-production\.yaml: Error: values don't meet the specifications of the schema\(s\)[^]*replicas/,
+        ),
+      ]);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+describe('helm template without helm', () => {
+  it('says that the charts were not rendered, instead of passing them silently', () => {
+    const project = writeProject(shopChart);
+    try {
+      const report = renderHelmCharts(
+        project.root,
+        project.files,
+        '/nonexistent/helm',
+      );
+      expect(report.renders).toEqual([]);
+      expect(report.findings).toEqual([]);
+      expect(report.notRendered).toBe(
+        '/nonexistent/helm is not on PATH: the templates of chart were not rendered, only their values validated (`source scripts/lib/bootstrap.sh; ensure_kube_tools` provides helm)',
+      );
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('has nothing to say about a project without charts', () => {
+    const project = writeProject({ 'k8s/shop.yaml': GOOD_MANIFESTS });
+    try {
+      expect(
+        renderHelmCharts(project.root, project.files, '/nonexistent/helm'),
+      ).toEqual({ findings: [], renders: [] });
+    } finally {
+      project.remove();
+    }
   });
 });

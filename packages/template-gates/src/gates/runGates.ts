@@ -14,7 +14,12 @@ import {
   SourcedObject,
 } from './documents';
 import { Finding } from './Finding';
-import { checkHelmCharts, chartDirs, isChartTemplate } from './helm';
+import {
+  checkHelmCharts,
+  chartDirs,
+  isChartTemplate,
+  renderHelmCharts,
+} from './helm';
 import {
   checkKustomizations,
   filesUnderKustomize,
@@ -40,6 +45,10 @@ export interface GateReport {
   /** Chart templates skipped by the YAML gate (Go templates are YAML only once Helm renders them). */
   chartTemplates: string[];
   helmValues: string[];
+  /** Each `helm template` run whose objects went through the schema and production gates. */
+  helmRenders: string[];
+  /** What the gates could not do on this machine (e.g. no helm to render charts), for the test output. */
+  notes: string[];
   python: Omit<PythonReport, 'findings'>;
 }
 
@@ -106,9 +115,16 @@ export function runGatesOn(root: string, files: string[]): GateReport {
     }
   }
 
-  // Schemas: the objects as written, and the objects as kustomize builds them (patches merged in).
+  // Charts as Helm renders them, with their defaults and with each values file.
+  const helmRenders = renderHelmCharts(root, files);
+
+  // Schemas: the objects as written, as kustomize builds them (patches merged in), and as Helm renders them.
   const builtObjects = kustomize.builds.flatMap(b => b.objects);
-  const schemas = checkSchemas([...written, ...builtObjects]);
+  const schemas = checkSchemas([
+    ...written,
+    ...builtObjects,
+    ...helmRenders.renders.flatMap(r => r.objects),
+  ]);
   const seen = new Set<string>();
   for (const finding of schemas.findings) {
     const key = `${finding.object}|${finding.rule}|${finding.message}`;
@@ -128,6 +144,9 @@ export function runGatesOn(root: string, files: string[]): GateReport {
   const loose = written.filter(o => !underKustomize.has(o.file));
   if (loose.length > 0)
     sets.push({ label: 'manifests outside kustomize', objects: loose });
+  sets.push(
+    ...helmRenders.renders.map(r => ({ label: r.label, objects: r.objects })),
+  );
   for (const set of sets) findings.push(...checkProductionRules(set));
   for (const file of files.filter(f =>
     /(^|\/)(Dockerfile|Containerfile)(\.[^/]*)?$/.test(f),
@@ -140,7 +159,7 @@ export function runGatesOn(root: string, files: string[]): GateReport {
   const python = checkPython(root, files);
   findings.push(...python.findings);
   const helm = checkHelmCharts(root, files);
-  findings.push(...helm.findings);
+  findings.push(...helm.findings, ...helmRenders.findings);
 
   const kinds: Record<string, number> = {};
   for (const { object } of written)
@@ -156,6 +175,10 @@ export function runGatesOn(root: string, files: string[]): GateReport {
     objectSets: sets.map(s => `${s.label} (${s.objects.length} objects)`),
     chartTemplates,
     helmValues: helm.validatedValues,
+    helmRenders: helmRenders.renders.map(
+      r => `${r.label} (${r.objects.length} objects)`,
+    ),
+    notes: helmRenders.notRendered ? [helmRenders.notRendered] : [],
     python: { compiled: python.compiled, testRuns: python.testRuns },
   };
 }

@@ -21,7 +21,7 @@ const demo = () =>
 function form(mutate: (t: TemplateEntity & { spec: any }) => void) {
   const template = demo() as TemplateEntity & { spec: any };
   mutate(template);
-  return checkTemplateForm('demo', template, ['gitlab.com']).map(formatFinding);
+  return checkTemplateForm('demo', template).map(formatFinding);
 }
 
 describe('checkTemplateForm', () => {
@@ -29,19 +29,20 @@ describe('checkTemplateForm', () => {
     expect(form(() => {})).toEqual([]);
   });
 
-  it('names a pattern without ui:help, a free-text owner and a RepoUrlPicker host that is not configured', () => {
+  it('names a pattern without ui:help, a free-text owner and a RepoUrlPicker that pins its hosts', () => {
     expect(
       form(t => {
         delete t.spec.parameters[0].properties.name['ui:help'];
         delete t.spec.parameters[0].properties.owner['ui:field'];
-        t.spec.parameters[1].properties.repoUrl['ui:options'].allowedHosts = [
-          'github.com',
-        ];
+        // even the default integration's host: the portal's own integrations decide (sandbox, company GitLab)
+        t.spec.parameters[1].properties.repoUrl['ui:options'] = {
+          allowedHosts: ['gitlab.com'],
+        };
       }),
     ).toEqual([
       '[template/pattern-explained] demo/template.yaml parameter name: a parameter validated by pattern needs ui:help saying what is accepted',
       '[template/owner-picker] demo/template.yaml parameter owner: owners are picked with ui:field OwnerPicker',
-      '[template/repo-hosts] demo/template.yaml parameter repoUrl: allowedHosts github.com not among the configured GitLab integrations (gitlab.com)',
+      "[template/repo-hosts] demo/template.yaml parameter repoUrl: RepoUrlPicker must not pin ui:options.allowedHosts: the form offers the portal's own GitLab integrations (gitlab.com, a company GitLab, the sandbox)",
     ]);
   });
 

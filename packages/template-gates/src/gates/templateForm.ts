@@ -43,13 +43,13 @@ export function patternParameters(
 
 /**
  * The shape every Fleetdeck template keeps: a v1beta3 Template named after its folder; patterns explained with
- * ui:help; owners picked from the catalog (Group or User); GitLab repositories on the configured hosts; the
- * skeleton fetched before anything is published; the new component registered; output links.
+ * ui:help; owners picked from the catalog (Group or User); repositories on whichever GitLab the portal is
+ * configured for (no hosts pinned in the template); the skeleton fetched before anything is published; the new
+ * component registered; output links.
  */
 export function checkTemplateForm(
   folderName: string,
   template: TemplateEntity,
-  gitlabHosts: string[],
 ): Finding[] {
   const findings: Finding[] = [];
   const file = `${folderName}/template.yaml`;
@@ -104,28 +104,15 @@ export function checkTemplateForm(
         );
       }
     }
-    if (schema['ui:field'] === 'RepoUrlPicker') {
-      const hosts: unknown = (schema['ui:options'] as any)?.allowedHosts;
-      if (!Array.isArray(hosts) || hosts.length === 0) {
-        add(
-          'repo-hosts',
-          'RepoUrlPicker needs ui:options.allowedHosts (the GitLab integration hosts)',
-          object,
-        );
-      } else {
-        const unknown = hosts.filter(h => !gitlabHosts.includes(h));
-        if (unknown.length > 0) {
-          add(
-            'repo-hosts',
-            `allowedHosts ${unknown.join(
-              ', ',
-            )} not among the configured GitLab integrations (${gitlabHosts.join(
-              ', ',
-            )})`,
-            object,
-          );
-        }
-      }
+    if (
+      schema['ui:field'] === 'RepoUrlPicker' &&
+      (schema['ui:options'] as any)?.allowedHosts !== undefined
+    ) {
+      add(
+        'repo-hosts',
+        "RepoUrlPicker must not pin ui:options.allowedHosts: the form offers the portal's own GitLab integrations (gitlab.com, a company GitLab, the sandbox)",
+        object,
+      );
     }
   }
 

@@ -35,6 +35,33 @@ describe('DryRunRenderer', () => {
         'Skipping because catalog:register does not support dry-run',
       ]),
     );
+    // the inputs of the skipped steps too, rendered, for the action-inputs gate
+    expect(rendering.stepInputs.map(s => [s.stepId, s.action])).toEqual([
+      ['fetch', 'fetch:template'],
+      ['publish', 'publish:gitlab'],
+      ['register', 'catalog:register'],
+    ]);
+    expect(rendering.stepInputs[1].input).toEqual({
+      repoUrl: 'gitlab.com?owner=platform&repo=orders',
+      defaultBranch: 'main',
+    });
+  });
+
+  it('serves the input schemas of the registered actions', async () => {
+    const schemas = await renderer.actionInputSchemas();
+    expect(schemas.get('publish:gitlab')).toMatchObject({
+      type: 'object',
+      required: ['repoUrl'],
+      additionalProperties: false,
+    });
+    expect([...schemas.keys()]).toEqual(
+      expect.arrayContaining([
+        'fetch:template',
+        'publish:gitlab',
+        'publish:gitlab:merge-request',
+        'catalog:register',
+      ]),
+    );
   });
 
   it('answers with the form validation error when a value breaks its pattern', async () => {

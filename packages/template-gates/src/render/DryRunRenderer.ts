@@ -9,32 +9,50 @@ import gitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import fleetdeckModule from '@fleetdeck/plugin-scaffolder-backend-module-fleetdeck';
 import { TemplateFolder } from '../TemplateFolder';
 
+/** A step's input as the scaffolder rendered it (secrets redacted), before it ran or skipped the step. */
+export interface StepInput {
+  stepId: string;
+  action: string;
+  input: unknown;
+}
+
 /** The files the scaffolder produced, by path relative to the workspace, plus the step log. */
 export interface Rendering {
   files: Map<string, Buffer>;
   log: string[];
   output: Record<string, unknown>;
+  /** Every step's rendered input, in step order: also the steps the dry-run skips (publish:*, catalog:*). */
+  stepInputs: StepInput[];
 }
+
+// The dry-run logs each step's rendered input before it runs or skips the step (after a coloured `info: `).
+const DRY_RUN_INPUT =
+  /Running (\S+) in dry-run mode with inputs \(secrets redacted\): ([^]*)$/;
 
 /**
  * POSTs JSON on a fresh connection. The gates pause for seconds between renders, longer than the server keeps an
  * idle connection open, and a reused keep-alive socket would then fail; one connection per render avoids that.
  */
-function postJson(
+function requestJson(
   url: string,
   payload: unknown,
   authorization: string,
 ): Promise<{ status: number; answer: unknown }> {
-  const body = Buffer.from(JSON.stringify(payload));
+  const body =
+    payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
       {
-        method: 'POST',
+        method: body ? 'POST' : 'GET',
         agent: false,
         headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': body.length,
+          ...(body
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': body.length,
+              }
+            : {}),
           Authorization: authorization,
         },
       },
@@ -113,7 +131,7 @@ export class DryRunRenderer {
     folder: TemplateFolder,
     values: Record<string, unknown>,
   ): Promise<Rendering> {
-    const { status, answer } = await postJson(
+    const { status, answer } = await requestJson(
       `${this.baseUrl}/api/scaffolder/v2/dry-run`,
       {
         template: folder.template,
@@ -149,7 +167,39 @@ export class DryRunRenderer {
       ),
       log: body.log.map(entry => entry.body.message),
       output: body.output,
+      stepInputs: body.log.flatMap(entry => {
+        const match = DRY_RUN_INPUT.exec(entry.body.message);
+        return match && entry.body.stepId
+          ? [
+              {
+                stepId: entry.body.stepId,
+                action: match[1],
+                input: JSON.parse(match[2]),
+              },
+            ]
+          : [];
+      }),
     };
+  }
+
+  /** The input JSON schema of every action the scaffolder has registered, by action id. */
+  async actionInputSchemas(): Promise<Map<string, Record<string, unknown>>> {
+    const { status, answer } = await requestJson(
+      `${this.baseUrl}/api/scaffolder/v2/actions`,
+      undefined,
+      mockCredentials.service.header(),
+    );
+    if (status !== 200) throw new RenderError(status, answer);
+    return new Map(
+      (
+        answer as Array<{
+          id: string;
+          schema?: { input?: Record<string, unknown> };
+        }>
+      ).flatMap(action =>
+        action.schema?.input ? [[action.id, action.schema.input]] : [],
+      ),
+    );
   }
 
   async stop(): Promise<void> {

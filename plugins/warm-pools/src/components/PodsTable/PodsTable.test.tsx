@@ -1,6 +1,7 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { WarmPoolsApi } from '@fleetdeck/plugin-warm-pools-common';
+import { PoolPod, WarmPoolsApi } from '@fleetdeck/plugin-warm-pools-common';
 import { backendError } from '../../__testUtils__/backendError';
 import {
   POOL_ID,
@@ -66,6 +67,37 @@ describe('PodsTable', () => {
     expect(
       screen.getByRole('button', { name: 'Terminate warm-h3j6r' }),
     ).toBeEnabled();
+  });
+
+  it('keeps the confirmation open while the live list changes under it', async () => {
+    let showPods: (pods: PoolPod[]) => void = () => {};
+    function LivePodsTable() {
+      const [pods, setPods] = useState(poolPods());
+      showPods = setPods;
+      return <PodsTable poolId={POOL_ID} pods={pods} />;
+    }
+    const api = mockWarmPoolsApi();
+    await renderWithApis(<LivePodsTable />, { api, authorize: 'ALLOW' });
+
+    const dialog = await openDialog('session-k8v3x');
+    // a signal brings a new list: other order, a pod gone, a new one
+    act(() =>
+      showPods([
+        { ...poolPods()[0], name: 'warm-new01', state: 'warm-pending' },
+        ...poolPods()
+          .filter(p => p.name !== 'warm-h3j6r')
+          .reverse(),
+      ]),
+    );
+
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(dialog.getByText('Terminate session-k8v3x?')).toBeInTheDocument();
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Terminate pod' }),
+    );
+    await waitFor(() =>
+      expect(api.terminatePod).toHaveBeenCalledWith(POOL_ID, 'session-k8v3x'),
+    );
   });
 
   it('does nothing when cancelled', async () => {

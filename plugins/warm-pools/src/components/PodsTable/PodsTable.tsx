@@ -16,7 +16,7 @@ import {
   PoolPodState,
   warmPoolsPodTerminatePermission,
 } from '@fleetdeck/plugin-warm-pools-common';
-import { TerminatePodButton } from '../TerminatePodButton';
+import { TerminatePodButton, TerminatePodDialog } from '../TerminatePodButton';
 import { formatAge } from '../format';
 
 const statusByState: Record<PoolPodState, typeof StatusOK> = {
@@ -51,6 +51,7 @@ export function PodsTable(props: { poolId: PoolId; pods: PoolPod[] }) {
   const [terminating, setTerminating] = useState<ReadonlySet<string>>(
     new Set(),
   );
+  const [confirming, setConfirming] = useState<PoolPod>();
 
   let disabledReason: string | undefined;
   if (permission.loading) {
@@ -98,15 +99,10 @@ export function PodsTable(props: { poolId: PoolId; pods: PoolPod[] }) {
         }
         return (
           <TerminatePodButton
-            poolId={poolId}
             pod={pod}
             disabledReason={disabledReason}
             disabledReasonId={DISABLED_REASON_ID}
-            onTerminated={terminated => {
-              setTerminating(previous =>
-                new Set(previous).add(terminated.name),
-              );
-            }}
+            onClick={setConfirming}
           />
         );
       },
@@ -144,6 +140,14 @@ export function PodsTable(props: { poolId: PoolId; pods: PoolPod[] }) {
             The pool has no pods right now.
           </Typography>
         }
+      />
+      <TerminatePodDialog
+        poolId={poolId}
+        pod={confirming}
+        onClose={() => setConfirming(undefined)}
+        onTerminated={terminated => {
+          setTerminating(previous => new Set(previous).add(terminated.name));
+        }}
       />
     </>
   );

@@ -14,35 +14,68 @@ import { PoolId, PoolPod } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../../api';
 
 /**
- * Terminates a session's pod after a confirmation, so that one can watch the pool heal. Disabled, with the reason
- * as its tooltip and description, when `disabledReason` is given.
+ * The Terminate button of a session's pod; it asks for confirmation through {@link TerminatePodDialog}. Disabled,
+ * with the reason as its tooltip and description, when `disabledReason` is given.
  */
 export function TerminatePodButton(props: {
-  poolId: PoolId;
   pod: PoolPod;
   disabledReason?: string;
   /** The id of an element that says `disabledReason`, for screen readers. */
   disabledReasonId?: string;
+  onClick(pod: PoolPod): void;
+}) {
+  const { pod, disabledReason, disabledReasonId, onClick } = props;
+  return (
+    <Tooltip title={disabledReason ?? ''}>
+      {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
+      <span>
+        <Button
+          size="small"
+          variant="outlined"
+          color="secondary"
+          disabled={disabledReason !== undefined}
+          aria-describedby={disabledReason ? disabledReasonId : undefined}
+          aria-label={`Terminate ${pod.name}`}
+          onClick={() => onClick(pod)}
+        >
+          Terminate
+        </Button>
+      </span>
+    </Tooltip>
+  );
+}
+
+/**
+ * Confirms and terminates one pod, so that one can watch the pool heal. Rendered once beside the live pods table
+ * rather than in a row: the rows are replaced on every update, and an open confirmation must not go with them.
+ */
+export function TerminatePodDialog(props: {
+  poolId: PoolId;
+  /** The pod to confirm; the dialog is closed while undefined. */
+  pod?: PoolPod;
+  onClose(): void;
   onTerminated(pod: PoolPod): void;
 }) {
-  const { poolId, pod, disabledReason, disabledReasonId, onTerminated } = props;
+  const { poolId, pod, onClose, onTerminated } = props;
   const api = useApi(warmPoolsApiRef);
-  const [open, setOpen] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<Error>();
-  const titleId = `warm-pools-terminate-${pod.name}`;
+  const titleId = 'warm-pools-terminate-title';
 
   const close = () => {
-    if (!submitting) setOpen(false);
+    if (submitting) return;
+    setError(undefined);
+    onClose();
   };
 
   const terminate = async () => {
+    if (!pod) return;
     setSubmitting(true);
     setError(undefined);
     try {
       await api.terminatePod(poolId, pod.name);
-      setOpen(false);
       onTerminated(pod);
+      onClose();
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -51,57 +84,35 @@ export function TerminatePodButton(props: {
   };
 
   return (
-    <>
-      <Tooltip title={disabledReason ?? ''}>
-        {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-        <span>
-          <Button
-            size="small"
-            variant="outlined"
-            color="secondary"
-            disabled={disabledReason !== undefined}
-            aria-describedby={disabledReason ? disabledReasonId : undefined}
-            aria-label={`Terminate ${pod.name}`}
-            onClick={() => {
-              setError(undefined);
-              setOpen(true);
-            }}
-          >
-            Terminate
-          </Button>
-        </span>
-      </Tooltip>
-      <Dialog open={open} onClose={close} aria-labelledby={titleId}>
-        <DialogTitle id={titleId}>Terminate {pod.name}?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The pod is deleted through the Kubernetes API
-            {pod.sessionId ? ` and session ${pod.sessionId} loses it` : ''}. The
-            provisioner then replaces it: watch a new warm pod appear in the
-            table.
-          </DialogContentText>
-          {error && (
-            <Box mb={1}>
-              <Alert severity="error">
-                The pod was not terminated: {describeError(error)}
-              </Alert>
-            </Box>
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={close} disabled={submitting}>
-            Cancel
-          </Button>
-          <Button
-            variant="contained"
-            color="secondary"
-            onClick={terminate}
-            disabled={submitting}
-          >
-            {submitting ? 'Terminating…' : 'Terminate pod'}
-          </Button>
-        </DialogActions>
-      </Dialog>
-    </>
+    <Dialog open={pod !== undefined} onClose={close} aria-labelledby={titleId}>
+      <DialogTitle id={titleId}>Terminate {pod?.name}?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          The pod is deleted through the Kubernetes API
+          {pod?.sessionId ? ` and session ${pod.sessionId} loses it` : ''}. The
+          provisioner then replaces it: watch a new pod appear in the table.
+        </DialogContentText>
+        {error && (
+          <Box mb={1}>
+            <Alert severity="error">
+              The pod was not terminated: {describeError(error)}
+            </Alert>
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={submitting}>
+          Cancel
+        </Button>
+        <Button
+          variant="contained"
+          color="secondary"
+          onClick={terminate}
+          disabled={submitting}
+        >
+          {submitting ? 'Terminating…' : 'Terminate pod'}
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }

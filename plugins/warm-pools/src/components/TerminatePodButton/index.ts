@@ -1,1 +1,1 @@
-export { TerminatePodButton } from './TerminatePodButton';
+export { TerminatePodButton, TerminatePodDialog } from './TerminatePodButton';
