@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { PluginClientOptions, PluginRequester } from '@fleetdeck/common';
 import type {
   FailoverRecord,
   GroupTopology,
@@ -30,29 +30,24 @@ export interface SentinelApi {
 
 /** HTTP client of the sentinel backend, for the browser and for backend callers. @public */
 export class SentinelClient implements SentinelApi {
-  private readonly discovery: { getBaseUrl(pluginId: string): Promise<string> };
-  private readonly fetchFn: typeof fetch;
+  private readonly http: PluginRequester;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi?: { fetch: typeof fetch };
-  }) {
-    this.discovery = options.discoveryApi;
-    this.fetchFn = options.fetchApi?.fetch ?? fetch;
+  constructor(options: PluginClientOptions) {
+    this.http = new PluginRequester('sentinel', options);
   }
 
   listGroups() {
-    return this.request<SentinelGroupSummary[]>('GET', '/groups');
+    return this.http.request<SentinelGroupSummary[]>('GET', '/groups');
   }
   getTopology(group: string) {
-    return this.request<GroupTopology>(
+    return this.http.request<GroupTopology>(
       'GET',
       `${this.groupPath(group)}/topology`,
     );
   }
   listFailovers(group: string, options: { limit?: number } = {}) {
     const q = options.limit ? `?limit=${options.limit}` : '';
-    return this.request<FailoverRecord[]>(
+    return this.http.request<FailoverRecord[]>(
       'GET',
       `${this.groupPath(group)}/failovers${q}`,
     );
@@ -62,19 +57,19 @@ export class SentinelClient implements SentinelApi {
     if (options.from) q.set('from', options.from);
     if (options.to) q.set('to', options.to);
     const qs = q.toString();
-    return this.request<LagSample[]>(
+    return this.http.request<LagSample[]>(
       'GET',
       `${this.groupPath(group)}/lag${qs ? `?${qs}` : ''}`,
     );
   }
   getSessionStoreStats(group: string) {
-    return this.request<SessionStoreStats | null>(
+    return this.http.request<SessionStoreStats | null>(
       'GET',
       `${this.groupPath(group)}/session-store`,
     );
   }
   triggerFailover(group: string, reason: string) {
-    return this.request<FailoverRecord>(
+    return this.http.request<FailoverRecord>(
       'POST',
       `${this.groupPath(group)}/failover`,
       { reason },
@@ -83,20 +78,5 @@ export class SentinelClient implements SentinelApi {
 
   private groupPath(group: string) {
     return `/groups/${encodeURIComponent(group)}`;
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('sentinel');
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
   }
 }

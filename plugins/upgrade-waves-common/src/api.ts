@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { PluginClientOptions, PluginRequester } from '@fleetdeck/common';
 import type {
   Batch,
   BlastRadiusEntry,
@@ -61,39 +61,30 @@ export interface UpgradeWavesApi {
  * @public
  */
 export class UpgradeWavesClient implements UpgradeWavesApi {
-  private readonly discovery: { getBaseUrl(pluginId: string): Promise<string> };
-  private readonly fetchFn: typeof fetch;
-  private readonly token?: () => Promise<string | undefined>;
+  private readonly http: PluginRequester;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi?: { fetch: typeof fetch };
-    /** For backend callers: the bearer token to send (a user's on-behalf-of token or a service token). */
-    getToken?: () => Promise<string | undefined>;
-  }) {
-    this.discovery = options.discoveryApi;
-    this.fetchFn = options.fetchApi?.fetch ?? fetch;
-    this.token = options.getToken;
+  constructor(options: PluginClientOptions) {
+    this.http = new PluginRequester('upgrade-waves', options);
   }
 
   listClusters() {
-    return this.request<Cluster[]>('GET', '/clusters');
+    return this.http.request<Cluster[]>('GET', '/clusters');
   }
   getCluster(clusterId: string) {
-    return this.request<Cluster>(
+    return this.http.request<Cluster>(
       'GET',
       `/clusters/${encodeURIComponent(clusterId)}`,
     );
   }
   registerCluster(cluster: ClusterRegistration) {
-    return this.request<Cluster>('POST', '/clusters', cluster);
+    return this.http.request<Cluster>('POST', '/clusters', cluster);
   }
   listBatches() {
-    return this.request<Batch[]>('GET', '/batches');
+    return this.http.request<Batch[]>('GET', '/batches');
   }
   getPrerequisite(batchId: string, targetVersion: string) {
     const q = new URLSearchParams({ targetVersion });
-    return this.request<WavePrerequisite>(
+    return this.http.request<WavePrerequisite>(
       'GET',
       `/batches/${encodeURIComponent(batchId)}/prerequisite?${q}`,
     );
@@ -103,13 +94,13 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
     if (filter.clusterId) q.set('clusterId', filter.clusterId);
     if (filter.batchId) q.set('batchId', filter.batchId);
     const qs = q.toString();
-    return this.request<Wave[]>('GET', `/waves${qs ? `?${qs}` : ''}`);
+    return this.http.request<Wave[]>('GET', `/waves${qs ? `?${qs}` : ''}`);
   }
   getWave(waveId: string) {
-    return this.request<WaveDetail>('GET', this.wavePath(waveId));
+    return this.http.request<WaveDetail>('GET', this.wavePath(waveId));
   }
   startWave(request: StartWaveRequest) {
-    return this.request<Wave>('POST', '/waves', request);
+    return this.http.request<Wave>('POST', '/waves', request);
   }
   approveWave(waveId: string, comment: string) {
     return this.action(waveId, 'approve', comment);
@@ -130,7 +121,7 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
     return this.action(waveId, 'cancel', comment);
   }
   getBlastRadius(waveId: string) {
-    return this.request<BlastRadiusEntry[]>(
+    return this.http.request<BlastRadiusEntry[]>(
       'GET',
       `${this.wavePath(waveId)}/blast-radius`,
     );
@@ -141,31 +132,10 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
   }
 
   private action(waveId: string, action: string, comment?: string) {
-    return this.request<Wave>(
+    return this.http.request<Wave>(
       'POST',
       `${this.wavePath(waveId)}/${action}`,
       comment === undefined ? {} : { comment },
     );
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('upgrade-waves');
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = await this.token?.();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 }

@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { PluginClientOptions, PluginRequester } from '@fleetdeck/common';
 import type {
   PoolDetail,
   PoolHistory,
@@ -31,29 +31,27 @@ export interface WarmPoolsApi {
  * @public
  */
 export class WarmPoolsClient implements WarmPoolsApi {
-  private readonly discovery: { getBaseUrl(pluginId: string): Promise<string> };
-  private readonly fetchFn: typeof fetch;
+  private readonly http: PluginRequester;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi?: { fetch: typeof fetch };
-  }) {
-    this.discovery = options.discoveryApi;
-    this.fetchFn = options.fetchApi?.fetch ?? fetch;
+  constructor(options: PluginClientOptions) {
+    this.http = new PluginRequester('warm-pools', options);
   }
 
   async listPools() {
-    return (await this.request<{ pools: PoolSummary[] }>('GET', '/pools'))
+    return (await this.http.request<{ pools: PoolSummary[] }>('GET', '/pools'))
       .pools;
   }
 
   getPool(id: PoolId) {
-    return this.request<PoolDetail>('GET', poolPath(id));
+    return this.http.request<PoolDetail>('GET', poolPath(id));
   }
 
   async listPods(id: PoolId) {
     return (
-      await this.request<{ pods: PoolPod[] }>('GET', `${poolPath(id)}/pods`)
+      await this.http.request<{ pods: PoolPod[] }>(
+        'GET',
+        `${poolPath(id)}/pods`,
+      )
     ).pods;
   }
 
@@ -62,33 +60,18 @@ export class WarmPoolsClient implements WarmPoolsApi {
     if (options.from) query.set('from', options.from);
     if (options.to) query.set('to', options.to);
     const qs = query.toString();
-    return this.request<PoolHistory>(
+    return this.http.request<PoolHistory>(
       'GET',
       `${poolPath(id)}/history${qs ? `?${qs}` : ''}`,
     );
   }
 
   async terminatePod(id: PoolId, pod: string) {
-    await this.request<unknown>(
+    await this.http.request<unknown>(
       'POST',
       `${poolPath(id)}/pods/${encodeURIComponent(pod)}/terminate`,
       {},
     );
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('warm-pools');
-    const response = await this.fetchFn(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
   }
 }
 

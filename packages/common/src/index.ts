@@ -1,0 +1,6 @@
+/**
+ * What Fleetdeck's -common packages share.
+ *
+ * @packageDocumentation
+ */
+export * from './PluginRequester';
