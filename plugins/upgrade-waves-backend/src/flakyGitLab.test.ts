@@ -103,7 +103,10 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
         ),
       ).toHaveLength(1);
     }
-    // the limiter bounds when requests start; allow loopback delivery a little slack on arrival
+    // The limiter bounds when requests start; the sandbox notes when it handles them, on an event loop it shares
+    // with the backend, which a loaded machine can stall for a moment. So windows 1 s shorter than the limiter's:
+    // no more than PER_WINDOW arrivals in them unless delivery lagged over a second, while a limiter letting
+    // through 1.5 times its rate would put more than PER_WINDOW into some of them.
     const arrivals = log.map(r => r.at).sort((a, b) => a - b);
     expect(arrivals.length).toBeGreaterThan(PER_WINDOW);
     let busiest = 0;
@@ -111,7 +114,7 @@ describe('waves against a GitLab that throttles and fails 30 % of calls', () => 
       let j = i;
       while (
         j < arrivals.length &&
-        arrivals[j] < arrivals[i] + WINDOW_SECONDS * 1000 - 100
+        arrivals[j] < arrivals[i] + WINDOW_SECONDS * 1000 - 1000
       )
         j++;
       busiest = Math.max(busiest, j - i);
