@@ -268,6 +268,36 @@ describe('upgrade waves against the sandbox fleet', () => {
         via: ['annotation'],
       }),
     ]);
+
+    // The Component's tab: the clusters it runs on and the waves that touched them.
+    const cart = await call(
+      'GET',
+      `/components/waves?entityRef=${encodeURIComponent('Component:default/cart')}`,
+      ADA,
+    );
+    expect(cart.status).toBe(200);
+    expect(cart.body.entityRef).toBe('component:default/cart');
+    expect(cart.body.clusters.map((c: Cluster) => c.name)).toEqual(
+      expect.arrayContaining(['test-1', 'test-2']),
+    );
+    expect(cart.body.waves.map((w: { id: string }) => w.id)).toContain(waveId);
+    const elsewhere = await call(
+      'GET',
+      '/components/waves?entityRef=component:default/elsewhere',
+      ADA,
+    );
+    expect(elsewhere.body).toEqual({
+      entityRef: 'component:default/elsewhere',
+      clusters: [],
+      waves: [],
+    });
+    const notAComponent = await call(
+      'GET',
+      '/components/waves?entityRef=group:default/team-shop',
+      ADA,
+    );
+    expect(notAComponent.status).toBe(400);
+    expect(notAComponent.body.error.message).toContain('entityRef');
   });
 
   it('rolls back with a rollback merge request when metrics regress after the upgrade', async () => {

@@ -4,6 +4,7 @@ import type {
   BlastRadiusEntry,
   Cluster,
   ClusterRegistration,
+  ComponentWaves,
   Wave,
   WaveDetail,
 } from './types';
@@ -52,6 +53,8 @@ export interface UpgradeWavesApi {
   rollbackWave(waveId: string, comment?: string): Promise<Wave>;
   cancelWave(waveId: string, comment?: string): Promise<Wave>;
   getBlastRadius(waveId: string): Promise<BlastRadiusEntry[]>;
+  /** The clusters a Component runs on (found as for the blast radius) and the waves on them. */
+  getComponentWaves(entityRef: string): Promise<ComponentWaves>;
 }
 
 /**
@@ -125,6 +128,11 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
       'GET',
       `${this.wavePath(waveId)}/blast-radius`,
     );
+  }
+
+  getComponentWaves(entityRef: string) {
+    const q = new URLSearchParams({ entityRef });
+    return this.http.request<ComponentWaves>('GET', `/components/waves?${q}`);
   }
 
   private wavePath(waveId: string) {

@@ -259,6 +259,13 @@ export interface BlastRadiusEntry {
   via: Array<'kubernetes-id' | 'annotation'>;
 }
 
+/** The clusters a catalog Component runs on, and the waves that touch them (newest first). @public */
+export interface ComponentWaves {
+  entityRef: string;
+  clusters: Array<{ clusterId: string; name: string }>;
+  waves: Wave[];
+}
+
 /** The signal published on every transition. @public */
 export interface WaveSignal {
   waveId: string;

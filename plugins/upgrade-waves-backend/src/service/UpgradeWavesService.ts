@@ -5,11 +5,13 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   Batch,
   BlastRadiusEntry,
   Cluster,
   ClusterRegistration,
+  ComponentWaves,
   StartWaveRequest,
   ValidationThresholds,
   Wave,
@@ -337,6 +339,30 @@ export class UpgradeWavesService {
       if (cluster) registered.push(cluster);
     }
     return this.deps.blastRadius.of(registered);
+  }
+
+  /** The clusters a Component runs on (found as for a wave's blast radius) and the waves on them, newest first. */
+  async componentWaves(entityRef: string): Promise<ComponentWaves> {
+    const ref = stringifyEntityRef(parseEntityRef(entityRef));
+    const clusters = await this.deps.registry.list();
+    const entry = (await this.deps.blastRadius.of(clusters)).find(
+      e => e.entityRef === ref,
+    );
+    const names = new Set(entry?.clusters ?? []);
+    const touched = clusters.filter(c => names.has(c.name));
+    const waves = new Map<string, Wave>();
+    for (const c of touched) {
+      for (const wave of await this.listWaves({ clusterId: c.clusterId })) {
+        waves.set(wave.id, wave);
+      }
+    }
+    return {
+      entityRef: ref,
+      clusters: touched.map(c => ({ clusterId: c.clusterId, name: c.name })),
+      waves: [...waves.values()].sort((a, b) =>
+        b.createdAt.localeCompare(a.createdAt),
+      ),
+    };
   }
 
   private async waveIn(

@@ -21,6 +21,7 @@ import {
   notJsonIsBadRequest,
   parseRequest,
 } from '@fleetdeck/backend-common';
+import { parseEntityRef } from '@backstage/catalog-model';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -61,7 +62,21 @@ const listWavesQuery = z.object({
   clusterId: z.string().optional(),
 });
 
+const componentWavesQuery = z.object({
+  entityRef: z
+    .string()
+    .refine(isComponentRef, 'must be a Component entity ref like component:default/cart'),
+});
+
 const prerequisiteQuery = z.object({ targetVersion: versionSchema });
+
+function isComponentRef(ref: string): boolean {
+  try {
+    return parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'component';
+  } catch {
+    return false;
+  }
+}
 
 export interface RouterOptions {
   service: UpgradeWavesService;
@@ -144,6 +159,11 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.get('/waves/:waveId/blast-radius', async (req, res) => {
     res.json(await service.blastRadius(req.params.waveId));
+  });
+
+  router.get('/components/waves', async (req, res) => {
+    const { entityRef } = parseRequest(componentWavesQuery, req.query, 'query');
+    res.json(await service.componentWaves(entityRef));
   });
 
   router.post('/waves', async (req, res) => {
