@@ -3,11 +3,9 @@ import { screenshots, signInAs } from './session';
 
 /** The pod names the pool page's pods table shows now (its first column). */
 async function podNames(page: Page): Promise<string[]> {
-  const rows = page
-    .locator('tr')
-    .filter({
-      hasText: /warm-ready|warm-pending|assigned|on-demand|terminating/,
-    });
+  const rows = page.locator('tr').filter({
+    hasText: /warm-ready|warm-pending|assigned|on-demand|terminating/,
+  });
   const names = await rows.evaluateAll(trs =>
     trs.map(tr => tr.querySelector('td')?.textContent?.trim() ?? ''),
   );

@@ -7,6 +7,11 @@
 export { ResourceView } from './components/ResourceView';
 export { useResource } from './hooks/useResource';
 export type { Resource } from './hooks/useResource';
+export { useSignalChannel } from './hooks/useSignalChannel';
+export {
+  REFRESH_THROTTLE_MS,
+  useThrottledRefresh,
+} from './hooks/useThrottledRefresh';
 export { describeError, isNotFound } from './errors';
 export { formatDuration, formatTime } from './format';
 export { installFixedSizeResizeObserver } from './testing';

@@ -272,7 +272,9 @@ describe('upgrade waves against the sandbox fleet', () => {
     // The Component's tab: the clusters it runs on and the waves that touched them.
     const cart = await call(
       'GET',
-      `/components/waves?entityRef=${encodeURIComponent('Component:default/cart')}`,
+      `/components/waves?entityRef=${encodeURIComponent(
+        'Component:default/cart',
+      )}`,
       ADA,
     );
     expect(cart.status).toBe(200);

@@ -65,7 +65,10 @@ const listWavesQuery = z.object({
 const componentWavesQuery = z.object({
   entityRef: z
     .string()
-    .refine(isComponentRef, 'must be a Component entity ref like component:default/cart'),
+    .refine(
+      isComponentRef,
+      'must be a Component entity ref like component:default/cart',
+    ),
 });
 
 const prerequisiteQuery = z.object({ targetVersion: versionSchema });

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { useResource } from '@fleetdeck/frontend-common';
+import { useResource, useThrottledRefresh } from '@fleetdeck/frontend-common';
 import {
   PoolDetail,
   PoolId,
@@ -8,7 +8,7 @@ import {
   warmPoolsSignalChannels,
 } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../api';
-import { useThrottledRefresh } from './useThrottledRefresh';
+
 import { useWarmPoolsSignal } from './useWarmPoolsSignal';
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,6 +1,4 @@
-import { useEffect, useRef } from 'react';
-import { useApiHolder } from '@backstage/core-plugin-api';
-import { signalApiRef } from '@backstage/plugin-signals-react';
+import { useSignalChannel } from '@fleetdeck/frontend-common';
 import { PoolSignal } from '@fleetdeck/plugin-warm-pools-common';
 
 /** The message as a PoolSignal, or undefined when it is not one. */
@@ -23,9 +21,8 @@ export function readPoolSignal(message: unknown): PoolSignal | undefined {
 }
 
 /**
- * Calls `onSignal` for every pool signal on `channel`. It subscribes through the signal API itself rather than
- * `useSignal`, which keeps only the last message between two renders: on the pools channel, two pools changing
- * at once must both reach the page.
+ * Calls `onSignal` for every pool signal on `channel`; on the pools channel, two pools changing at once both
+ * reach the page.
  *
  * @returns whether the app has a signal API, i.e. whether the page is live.
  */
@@ -33,18 +30,5 @@ export function useWarmPoolsSignal(
   channel: string,
   onSignal: (signal: PoolSignal) => void,
 ): { live: boolean } {
-  const signals = useApiHolder().get(signalApiRef);
-  const onSignalRef = useRef(onSignal);
-  onSignalRef.current = onSignal;
-
-  useEffect(() => {
-    if (!signals) return undefined;
-    const subscription = signals.subscribe(channel, message => {
-      const signal = readPoolSignal(message);
-      if (signal) onSignalRef.current(signal);
-    });
-    return () => subscription.unsubscribe();
-  }, [signals, channel]);
-
-  return { live: signals !== undefined };
+  return useSignalChannel(channel, readPoolSignal, onSignal);
 }

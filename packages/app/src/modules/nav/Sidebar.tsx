@@ -38,6 +38,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:api-docs')}
             <SidebarDivider />
             {/* Fleetdeck's fleet pages */}
+            {nav.take('page:upgrade-waves')}
             {nav.take('page:warm-pools')}
             {nav.take('page:sentinel')}
             <SidebarDivider />

@@ -1,0 +1,1 @@
+export { ActiveWavesTable, activeWaves, recentWaves } from './ActiveWavesTable';

@@ -1,0 +1,2 @@
+export { AuditTimeline, decisionText } from './AuditTimeline';
+export { actorName } from './actorName';

@@ -1,0 +1,6 @@
+export {
+  BatchCard,
+  batchProgress,
+  statusCounts,
+  CLUSTERS_PAGE_SIZE,
+} from './BatchCard';

@@ -1,0 +1,1 @@
+export { BlastRadiusTable, BlastRadiusSection } from './BlastRadiusTable';

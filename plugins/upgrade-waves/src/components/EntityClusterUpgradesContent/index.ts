@@ -1,0 +1,1 @@
+export { EntityClusterUpgradesContent } from './EntityClusterUpgradesContent';

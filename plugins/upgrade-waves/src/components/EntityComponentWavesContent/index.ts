@@ -1,0 +1,1 @@
+export { EntityComponentWavesContent } from './EntityComponentWavesContent';

@@ -1,0 +1,1 @@
+export { MergeRequestCard, diffSummary } from './MergeRequestCard';

@@ -1,0 +1,6 @@
+export {
+  MetricCharts,
+  metricThresholds,
+  formatErrorRate,
+  formatLatency,
+} from './MetricCharts';

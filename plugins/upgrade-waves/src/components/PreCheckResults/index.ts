@@ -1,0 +1,1 @@
+export { PreCheckResults, OutcomeChip } from './PreCheckResults';

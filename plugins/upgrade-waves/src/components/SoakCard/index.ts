@@ -1,0 +1,1 @@
+export { SoakCard, formatCountdown } from './SoakCard';

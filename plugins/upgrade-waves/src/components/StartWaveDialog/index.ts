@@ -1,0 +1,5 @@
+export {
+  StartWaveButton,
+  StartWaveDialog,
+  knownVersions,
+} from './StartWaveDialog';

@@ -1,0 +1,1 @@
+export { ClusterStatusChip, WaveStatusChip, statusLabel } from './StatusChip';

@@ -1,0 +1,1 @@
+export { WaveActions } from './WaveActions';

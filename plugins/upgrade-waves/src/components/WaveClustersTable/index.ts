@@ -1,0 +1,1 @@
+export { WaveClustersTable, RestartProgress } from './WaveClustersTable';

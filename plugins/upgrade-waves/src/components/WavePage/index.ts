@@ -1,0 +1,1 @@
+export { WavePage } from './WavePage';

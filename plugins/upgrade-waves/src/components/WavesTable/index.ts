@@ -1,0 +1,7 @@
+export {
+  WavesTable,
+  WaveLink,
+  newestWavesFirst,
+  useWaveLink,
+  waveName,
+} from './WavesTable';

@@ -1,0 +1,4 @@
+import '@testing-library/jest-dom';
+import { installFixedSizeResizeObserver } from '@fleetdeck/frontend-common';
+
+installFixedSizeResizeObserver();
