@@ -127,6 +127,26 @@ test('Upgrade waves: one operator starts a wave on test, another approves it, an
     ada.getByRole('link', { name: /^!\d+ .*[Rr]ollback/ }).first(),
   ).toBeVisible();
   await shot(ada, 'upgrade-wave-rolled-back.png');
+
+  // The entity tabs: a cluster's upgrade history, and the waves on the clusters a Component runs on (with the
+  // Kubernetes tab beside it).
+  await ada.goto('/catalog/default/resource/test-1/istio-upgrades');
+  await expect(ada.getByText('Upgrade history').first()).toBeVisible();
+  await expect(
+    ada.getByRole('link', { name: `test → ${TARGET}` }).first(),
+  ).toBeVisible();
+  await shot(ada, 'upgrade-waves-cluster-tab.png');
+  await ada.goto('/catalog/default/component/cart/upgrade-waves');
+  await expect(ada.getByText('Waves on its clusters').first()).toBeVisible();
+  for (const batch of ['test', 'dev-wave-1']) {
+    await expect(
+      ada.getByRole('link', { name: `${batch} → ${TARGET}` }).first(),
+    ).toBeVisible();
+  }
+  await expect(
+    ada.getByRole('link', { name: 'Kubernetes', exact: true }),
+  ).toBeVisible();
+  await shot(ada, 'upgrade-waves-component-tab.png');
   await grace.context().close();
   await ada.context().close();
 });

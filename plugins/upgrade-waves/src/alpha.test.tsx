@@ -36,7 +36,7 @@ function entity(
   };
 }
 
-/** The catalog's entity pages, as far as the wave page's links to Components need them. */
+/** The catalog's entity pages, as far as the pages' links to entities (owners, Components) need them. */
 const catalogEntityPages = createFrontendPlugin({
   pluginId: 'catalog',
   extensions: [
@@ -66,7 +66,7 @@ describe('upgrade-waves plugin for the new frontend system', () => {
   it('serves the fleet at /upgrade-waves in an app', async () => {
     const api = mockUpgradeWavesApi();
     renderTestApp({
-      features: [upgradeWavesPlugin],
+      features: [upgradeWavesPlugin, catalogEntityPages],
       initialRouteEntries: ['/upgrade-waves'],
       apis: [[upgradeWavesApiRef, api], mockApis.permission()],
     });

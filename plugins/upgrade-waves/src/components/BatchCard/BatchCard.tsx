@@ -15,6 +15,7 @@ import {
 import { ClusterStatusChip, WaveStatusChip } from '../StatusChip';
 import { newestFirst } from '../versions';
 import { WaveLink } from '../WavesTable';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 
 /** Clusters per page of a batch's table: a batch of hundreds renders ten rows at a time. */
 export const CLUSTERS_PAGE_SIZE = 10;
@@ -73,7 +74,7 @@ const columns: TableColumn<Cluster>[] = [
   {
     title: 'Owners',
     field: 'owners',
-    render: c => c.owners.join(', '),
+    render: c => <EntityRefLinks entityRefs={c.owners} defaultKind="group" />,
     customFilterAndSearch: (term: string, c: Cluster) =>
       c.owners.some(o =>
         o.toLocaleLowerCase('en-US').includes(term.toLocaleLowerCase('en-US')),
