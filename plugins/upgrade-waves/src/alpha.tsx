@@ -44,7 +44,6 @@ export const entityClusterUpgradesContent = EntityContentBlueprint.make({
   params: {
     path: '/istio-upgrades',
     title: 'Istio Upgrades',
-    group: 'deployment',
     filter: isKubernetesClusterResource,
     loader: () =>
       import('./components/EntityClusterUpgradesContent').then(m => (
@@ -63,7 +62,6 @@ export const entityComponentWavesContent = EntityContentBlueprint.make({
   params: {
     path: '/upgrade-waves',
     title: 'Upgrade Waves',
-    group: 'deployment',
     filter: isComponentOnClusters,
     loader: () =>
       import('./components/EntityComponentWavesContent').then(m => (

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { formatTime } from '@fleetdeck/frontend-common';
 import { ADA, waveDetail } from '../../__testUtils__/fixtures';
-import { actorName } from './actorName';
+import { actorName } from '../actorName';
 import { AuditTimeline } from './AuditTimeline';
 
 describe('AuditTimeline', () => {

@@ -18,7 +18,7 @@ import {
   WaveEvent,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { statusLabel } from '../StatusChip';
-import { actorName } from './actorName';
+import { actorName } from '../actorName';
 
 const useStyles = makeStyles(theme => ({
   timeline: { padding: 0, margin: 0 },

@@ -1,2 +1,1 @@
 export { AuditTimeline, decisionText } from './AuditTimeline';
-export { actorName } from './actorName';

@@ -69,7 +69,7 @@ describe('EntityClusterUpgradesContent', () => {
     ]);
     const latest = within(links[0].closest('tr')!);
     expect(latest.getByText('awaiting approval')).toBeInTheDocument();
-    expect(latest.getByText('user:default/grace')).toBeInTheDocument();
+    expect(latest.getByText('grace')).toBeInTheDocument();
     expect(
       within(links[1].closest('tr')!).getByText('succeeded'),
     ).toBeInTheDocument();

@@ -80,7 +80,7 @@ describe('FleetPage', () => {
       'eu-west-1',
       '1.22.3',
       'upgrading',
-      'group:default/platform',
+      'platform',
     ]);
 
     const dev = batchCard('dev-wave-1');
@@ -89,7 +89,7 @@ describe('FleetPage', () => {
       dev.getByText('1.22.3: 2 of 2 clusters (100 %)'),
     ).toBeInTheDocument();
     expect(dev.getByText('× 2')).toBeInTheDocument();
-    expect(dev.queryByRole('link')).not.toBeInTheDocument();
+    expect(dev.queryByRole('link', { name: /→/ })).not.toBeInTheDocument();
     expect(
       batchCard('staging').getByText('1.22.3: 1 of 1 cluster (100 %)'),
     ).toBeInTheDocument();
@@ -117,7 +117,7 @@ describe('FleetPage', () => {
       '/upgrade-waves/waves/wave-1',
     );
     expect(active.getByText('awaiting approval')).toBeInTheDocument();
-    expect(active.getByText('user:default/grace')).toBeInTheDocument();
+    expect(active.getByText('grace')).toBeInTheDocument();
     expect(active.queryByText('dev-wave-1 → 1.22.3')).not.toBeInTheDocument();
 
     expect(

@@ -23,7 +23,8 @@ import {
 import { useLiveWave, LiveWave } from '../../hooks/useLiveWave';
 import { useWaveActions } from '../../hooks/useWaveActions';
 import { rootRouteRef } from '../../routes';
-import { actorName, AuditTimeline } from '../AuditTimeline';
+import { actorName } from '../actorName';
+import { AuditTimeline } from '../AuditTimeline';
 import { BlastRadiusSection } from '../BlastRadiusTable';
 import { MergeRequestCard } from '../MergeRequestCard';
 import { MetricCharts } from '../MetricCharts';

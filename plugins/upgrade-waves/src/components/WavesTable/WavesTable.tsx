@@ -4,6 +4,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { formatTime } from '@fleetdeck/frontend-common';
 import type { Wave } from '@fleetdeck/plugin-upgrade-waves-common';
 import { waveRouteRef } from '../../routes';
+import { actorName } from '../actorName';
 import { WaveStatusChip } from '../StatusChip';
 
 /**
@@ -52,7 +53,11 @@ const columns: TableColumn<Wave>[] = [
   },
   { title: 'Batch', field: 'batchId' },
   { title: 'Target version', field: 'targetVersion' },
-  { title: 'Started by', field: 'createdBy' },
+  {
+    title: 'Started by',
+    field: 'createdBy',
+    render: w => actorName(w.createdBy),
+  },
   {
     title: 'Started at',
     field: 'createdAt',
