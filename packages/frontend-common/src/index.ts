@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { ButtonWithReason } from './components/ButtonWithReason';
 export { ResourceView } from './components/ResourceView';
 export { useResource } from './hooks/useResource';
 export type { Resource } from './hooks/useResource';

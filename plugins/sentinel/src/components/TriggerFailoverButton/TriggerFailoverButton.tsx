@@ -9,11 +9,10 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import Alert from '@material-ui/lab/Alert';
-import { describeError } from '@fleetdeck/frontend-common';
+import { ButtonWithReason, describeError } from '@fleetdeck/frontend-common';
 import {
   FailoverRecord,
   sentinelFailoverTriggerPermission,
@@ -86,23 +85,16 @@ export function TriggerFailoverButton(props: {
 
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-end">
-      <Tooltip title={disabledReason ?? ''}>
-        {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-        <span>
-          <Button
-            variant="contained"
-            color="secondary"
-            startIcon={<SwapHorizIcon />}
-            disabled={disabledReason !== undefined}
-            aria-describedby={
-              disabledReason ? 'sentinel-failover-disabled' : undefined
-            }
-            onClick={openDialog}
-          >
-            Trigger failover
-          </Button>
-        </span>
-      </Tooltip>
+      <ButtonWithReason
+        variant="contained"
+        color="secondary"
+        startIcon={<SwapHorizIcon />}
+        disabledReason={disabledReason}
+        reasonId="sentinel-failover-disabled"
+        onClick={openDialog}
+      >
+        Trigger failover
+      </ButtonWithReason>
       {disabledReason && (
         <Typography
           id="sentinel-failover-disabled"

@@ -12,12 +12,11 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import Alert from '@material-ui/lab/Alert';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import { describeError } from '@fleetdeck/frontend-common';
+import { ButtonWithReason, describeError } from '@fleetdeck/frontend-common';
 import {
   Batch,
   StartWaveRequest,
@@ -350,21 +349,16 @@ export function StartWaveButton(props: { batches: Batch[]; waves: Wave[] }) {
 
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-end">
-      <Tooltip title={disabledReason ?? ''}>
-        {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-        <span>
-          <Button
-            variant="contained"
-            color="primary"
-            startIcon={<PlayArrowIcon />}
-            disabled={disabledReason !== undefined}
-            aria-describedby={disabledReason ? DISABLED_REASON_ID : undefined}
-            onClick={() => setOpen(true)}
-          >
-            Start wave
-          </Button>
-        </span>
-      </Tooltip>
+      <ButtonWithReason
+        variant="contained"
+        color="primary"
+        startIcon={<PlayArrowIcon />}
+        disabledReason={disabledReason}
+        reasonId={DISABLED_REASON_ID}
+        onClick={() => setOpen(true)}
+      >
+        Start wave
+      </ButtonWithReason>
       {disabledReason && (
         <Typography
           id={DISABLED_REASON_ID}

@@ -7,12 +7,11 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
-import { describeError } from '@fleetdeck/frontend-common';
+import { ButtonWithReason, describeError } from '@fleetdeck/frontend-common';
 import { UpgradeWavesApi, Wave } from '@fleetdeck/plugin-upgrade-waves-common';
 import { upgradeWavesApiRef } from '../../api';
 import { WaveAction, WaveActionState } from '../../hooks/useWaveActions';
@@ -313,24 +312,17 @@ export function WaveActions(props: {
           const state = actions[action];
           const spec = ACTIONS[action];
           return (
-            <Tooltip key={action} title={state.disabledReason ?? ''}>
-              {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-              <span>
-                <Button
-                  variant={spec.variant}
-                  color={spec.color}
-                  disabled={
-                    state.loading ||
-                    state.disabledReason !== undefined ||
-                    running !== undefined
-                  }
-                  aria-describedby={reasonIdOf(action)}
-                  onClick={() => act(action)}
-                >
-                  {spec.label}
-                </Button>
-              </span>
-            </Tooltip>
+            <ButtonWithReason
+              key={action}
+              variant={spec.variant}
+              color={spec.color}
+              disabled={state.loading || running !== undefined}
+              disabledReason={state.disabledReason}
+              reasonId={reasonIdOf(action)}
+              onClick={() => act(action)}
+            >
+              {spec.label}
+            </ButtonWithReason>
           );
         })}
       </div>

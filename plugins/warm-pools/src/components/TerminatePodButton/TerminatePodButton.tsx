@@ -7,9 +7,8 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import Tooltip from '@material-ui/core/Tooltip';
 import Alert from '@material-ui/lab/Alert';
-import { describeError } from '@fleetdeck/frontend-common';
+import { ButtonWithReason, describeError } from '@fleetdeck/frontend-common';
 import { PoolId, PoolPod } from '@fleetdeck/plugin-warm-pools-common';
 import { warmPoolsApiRef } from '../../api';
 
@@ -26,22 +25,17 @@ export function TerminatePodButton(props: {
 }) {
   const { pod, disabledReason, disabledReasonId, onClick } = props;
   return (
-    <Tooltip title={disabledReason ?? ''}>
-      {/* A disabled button gets no pointer events; the span keeps the tooltip working. */}
-      <span>
-        <Button
-          size="small"
-          variant="outlined"
-          color="secondary"
-          disabled={disabledReason !== undefined}
-          aria-describedby={disabledReason ? disabledReasonId : undefined}
-          aria-label={`Terminate ${pod.name}`}
-          onClick={() => onClick(pod)}
-        >
-          Terminate
-        </Button>
-      </span>
-    </Tooltip>
+    <ButtonWithReason
+      size="small"
+      variant="outlined"
+      color="secondary"
+      disabledReason={disabledReason}
+      reasonId={disabledReasonId}
+      aria-label={`Terminate ${pod.name}`}
+      onClick={() => onClick(pod)}
+    >
+      Terminate
+    </ButtonWithReason>
   );
 }
 

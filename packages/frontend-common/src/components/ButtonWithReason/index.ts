@@ -1,0 +1,1 @@
+export { ButtonWithReason } from './ButtonWithReason';
