@@ -35,6 +35,7 @@ async function startWave(page: Page, batch: string, soakSeconds: number) {
   await dialog.getByLabel('Target version').fill(TARGET);
   await dialog.getByLabel('Soak (seconds)').fill(String(soakSeconds));
   await expect(dialog.getByRole('alert').first()).toBeVisible();
+  await shot(page, `upgrade-waves-start-${batch}.png`);
   await dialog.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page).toHaveURL(/\/upgrade-waves\/waves\/[^/]+$/);
   await expect(
