@@ -162,6 +162,8 @@ export const upgradeWavesPlugin = createBackendPlugin({
                 concurrency: settings.restartConcurrency,
                 onProgress,
               }),
+            unsettledPods: async cluster =>
+              (await rollout.podsHealthy(cluster)).length,
           },
           notifier,
           logger,

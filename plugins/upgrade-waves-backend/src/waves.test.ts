@@ -16,6 +16,7 @@ import {
   GRACE,
   HEALTHY_PATH,
   NOBODY,
+  podsReadyAt,
   waveApi,
 } from './__testUtils__/waveApi';
 
@@ -184,6 +185,18 @@ describe('upgrade waves against the sandbox fleet', () => {
     wave = await waitForWave(waveId, w => w.status === 'SUCCEEDED');
     expect(wave.clusters.map(c => c.status)).toEqual(['HEALTHY', 'HEALTHY']);
     expect(wave.decision).toMatchObject({ decision: 'approved', by: GRACE });
+
+    // the soak watched the upgraded workloads: it started only once every restarted pod was Ready again
+    const soakStarted = Date.parse(
+      wave.events.find(e => e.to === 'SOAKING')!.at,
+    );
+    const restartedPods = ['test-1', 'test-2'].flatMap(name =>
+      podsReadyAt(fleet, name, 'shop'),
+    );
+    expect(restartedPods.length).toBeGreaterThan(0);
+    expect(
+      restartedPods.filter(p => Date.parse(p.readyAt) > soakStarted),
+    ).toEqual([]);
     expect(wave.mergeRequests[0].state).toBe('merged');
 
     // exactly one branch, one commit, one merge request, one merge

@@ -83,3 +83,24 @@ export function deploymentGenerations(
       .map(d => [d.metadata.name, d.metadata.generation ?? 0]),
   );
 }
+
+/** When each pod of a sandbox namespace last became Ready (pods not Ready have no entry). */
+export function podsReadyAt(
+  fleet: Fleet,
+  clusterName: string,
+  namespace: string,
+): Array<{ pod: string; readyAt: string }> {
+  const store = fleet.cluster(clusterName).store;
+  return store.list(typeOfKind('Pod'), namespace).flatMap(p => {
+    const ready = (
+      (p.status?.conditions ?? []) as Array<{
+        type?: string;
+        status?: string;
+        lastTransitionTime?: string;
+      }>
+    ).find(c => c.type === 'Ready' && c.status === 'True');
+    return ready?.lastTransitionTime
+      ? [{ pod: p.metadata.name ?? '', readyAt: ready.lastTransitionTime }]
+      : [];
+  });
+}

@@ -121,11 +121,15 @@ export class WaveOrchestrator {
         }
       } finally {
         clearInterval(renewal);
-        await this.store.release(wave.id, this.owner).catch(error =>
-          this.deps.logger.warn(
-            `could not release wave ${wave.id}; its claim runs out by itself: ${stringifyError(error)}`,
-          ),
-        );
+        await this.store
+          .release(wave.id, this.owner)
+          .catch(error =>
+            this.deps.logger.warn(
+              `could not release wave ${
+                wave.id
+              }; its claim runs out by itself: ${stringifyError(error)}`,
+            ),
+          );
       }
     }
   }
@@ -409,6 +413,15 @@ export class WaveOrchestrator {
     }
     const after = await this.store.clusters(wave.id);
     if (after.every(c => c.status === 'POST_CHECK_RUNNING')) {
+      // The soak watches the upgraded workloads, so it starts once their restarted pods are back (Running and
+      // Ready) on every cluster; pods that never come back stop holding it after istiodTimeoutSeconds, and the
+      // post-checks then judge them.
+      const settleBy =
+        Date.parse(wave.upgradeStamp ?? wave.updatedAt) +
+        this.deps.options.istiodTimeoutSeconds * 1000;
+      if (Date.now() < settleBy && !(await this.restartsSettled(after))) {
+        return progressed ? 'progressed' : 'waiting';
+      }
       const soakEndsAt = new Date(
         Date.now() + wave.soakSeconds * 1000,
       ).toISOString();
@@ -428,6 +441,18 @@ export class WaveOrchestrator {
       return 'progressed';
     }
     return progressed ? 'progressed' : 'waiting';
+  }
+
+  /** Whether every cluster's restarted pods are Running and Ready again (an unreachable cluster is not). */
+  private async restartsSettled(clusters: WaveCluster[]): Promise<boolean> {
+    for (const cluster of await this.registryClusters(clusters)) {
+      try {
+        if ((await this.deps.rollout.unsettledPods(cluster)) > 0) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Restarts one cluster's injected workloads with the wave's stamp, then records the cluster as `to`. */

@@ -196,7 +196,11 @@ export class WaveStore {
    * Claims a wave for `owner` for `leaseMs`, or renews the claim it already holds. False when another replica
    * holds an unexpired claim: one replica at a time drives a wave, and a dead one's claim simply runs out.
    */
-  async claim(waveId: string, owner: string, leaseMs: number): Promise<boolean> {
+  async claim(
+    waveId: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean> {
     const now = new Date();
     const updated = await this.knex(WAVES)
       .where({ id: waveId })

@@ -68,6 +68,8 @@ export interface WaveRollout {
     stamp: string,
     onProgress: (done: number, total: number) => void,
   ): Promise<{ done: number; total: number }>;
+  /** How many pods of the restarted workloads are not yet Running and Ready (a rollout still under way). */
+  unsettledPods(cluster: Cluster): Promise<number>;
 }
 
 /** Who hears about a wave: browsers (signals) and people (notifications). */
