@@ -89,6 +89,22 @@ test('Upgrade waves: one operator starts a wave on test, another approves it, an
   await ada.goto(wavePath);
   await expectWaveStatus(ada, 'awaiting approval', 20_000);
   await approve(ada, 'pre-checks green on test-1 and test-2');
+  // grace's page learns of the approval only through the signal: how long until its header chip changes?
+  const approvedAt = Date.now();
+  await expect(
+    grace.locator('header').getByText('awaiting approval', { exact: true }),
+  ).toBeHidden({ timeout: 20_000 });
+  const signalToPageMs = Date.now() - approvedAt;
+  // eslint-disable-next-line no-console
+  console.log(
+    `approval shown on the starter's page after ${signalToPageMs} ms`,
+  );
+  if (screenshots) {
+    fs.writeFileSync(
+      `${screenshots}/upgrade-waves-live.json`,
+      JSON.stringify({ signalToPageMs }, null, 2),
+    );
+  }
 
   // Neither page reloads: signals carry the transitions to both.
   await expectWaveStatus(grace, 'succeeded', 180_000);
