@@ -4,3 +4,10 @@
  * @packageDocumentation
  */
 export { actorOf, notJsonIsBadRequest, parseRequest } from './requests';
+export {
+  authorizeUser,
+  normalizeUserRef,
+  requirePermission,
+  sameUser,
+} from './authorize';
+export type { UserActor } from './authorize';

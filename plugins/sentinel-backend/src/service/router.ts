@@ -2,11 +2,9 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { sentinelFailoverTriggerPermission } from '@fleetdeck/plugin-sentinel-common';
 import {
-  actorOf,
+  authorizeUser,
   notJsonIsBadRequest,
   parseRequest,
 } from '@fleetdeck/backend-common';
@@ -70,22 +68,16 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.post('/groups/:group/failover', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: sentinelFailoverTriggerPermission }],
-      { credentials },
+    const { actor } = await authorizeUser(
+      httpAuth,
+      permissions,
+      req,
+      sentinelFailoverTriggerPermission,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `${sentinelFailoverTriggerPermission.name} is not granted`,
-      );
-    }
     const { reason } = parseRequest(failoverBody, req.body, 'failover request');
     const record = await service.triggerFailover(req.params.group, {
       reason,
-      triggeredBy: actorOf(credentials),
+      triggeredBy: actor,
     });
     res.status(202).json(record);
   });

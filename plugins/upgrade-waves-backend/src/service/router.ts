@@ -3,7 +3,6 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -17,7 +16,7 @@ import {
   waveRollbackPermission,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import {
-  actorOf,
+  authorizeUser,
   notJsonIsBadRequest,
   parseRequest,
 } from '@fleetdeck/backend-common';
@@ -93,21 +92,8 @@ export function createRouter(options: RouterOptions): express.Router {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
-  async function authorize(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<{ credentials: BackstageCredentials; actor: string }> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`${permission.name} is not granted`);
-    }
-    return { credentials, actor: actorOf(credentials) };
-  }
+  const authorize = (req: express.Request, permission: BasicPermission) =>
+    authorizeUser(httpAuth, permissions, req, permission);
 
   async function allowed(
     credentials: BackstageCredentials,

@@ -2,10 +2,8 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  actorOf,
+  authorizeUser,
   notJsonIsBadRequest,
   parseRequest,
 } from '@fleetdeck/backend-common';
@@ -68,23 +66,17 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.post(`${POOL}/pods/:pod/terminate`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: warmPoolsPodTerminatePermission }],
-      { credentials },
+    const { actor } = await authorizeUser(
+      httpAuth,
+      permissions,
+      req,
+      warmPoolsPodTerminatePermission,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `${warmPoolsPodTerminatePermission.name} is not granted`,
-      );
-    }
     parseRequest(terminateBody, req.body, 'terminate request');
     const result = await service.terminatePod(
       poolOf(req.params),
       req.params.pod,
-      actorOf(credentials),
+      actor,
     );
     res.status(202).json(result);
   });
