@@ -99,6 +99,8 @@ export class GitLabSandbox {
 
   readonly #server: Server;
   readonly #user: SandboxUser;
+  // people acting in GitLab beside the bot, by their personal access token
+  readonly #people = new Map<string, SandboxUser>();
   readonly #projects: ProjectDirectory;
   readonly #git: GitOverHttp;
   readonly #routes = new RouteTable();
@@ -247,6 +249,23 @@ export class GitLabSandbox {
     this.#traffic.inject(fault);
   }
 
+  /**
+   * A person with their own access token, for tests of people acting in GitLab beside Fleetdeck (merging,
+   * closing, editing a merge request): what they do is recorded under their username.
+   */
+  addPerson(username: string, name = username): { token: string } {
+    const token = `glpat-${randomBytes(15).toString('hex')}`;
+    this.#people.set(token, {
+      id: 100 + this.#people.size,
+      username,
+      name,
+      email: `${username}@fleetdeck.invalid`,
+      webUrl: `${this.url}/${username}`,
+      createdAt: new Date().toISOString(),
+    });
+    return { token };
+  }
+
   /** Removes every injected fault that is still pending. */
   clearFaults(): void {
     this.#traffic.clear();
@@ -295,7 +314,7 @@ export class GitLabSandbox {
           signal: this.#stopping.signal,
         });
       }
-      const fault = this.#traffic.takeFault(path);
+      const fault = this.#traffic.takeFault(path, method);
       const gitRoute = url.pathname.startsWith(API_PREFIX)
         ? undefined
         : matchGitRoute(url.pathname);
@@ -310,6 +329,8 @@ export class GitLabSandbox {
         answer = git.answer;
       } else {
         answer = await this.#route(request, method, url);
+        // a fault after handling: the work is done, the caller hears a failure
+        answer = this.#traffic.takeFault(path, method, true) ?? answer;
       }
     } catch (error) {
       if (this.#stopping.signal.aborted) return;
@@ -362,8 +383,10 @@ export class GitLabSandbox {
       bearer ??
       url.searchParams.get('private_token') ??
       url.searchParams.get('access_token');
-    if (given !== this.token) throw UNAUTHORIZED;
-    return this.#user;
+    if (given === this.token) return this.#user;
+    const person = given ? this.#people.get(given) : undefined;
+    if (!person) throw UNAUTHORIZED;
+    return person;
   }
 
   #send(response: ServerResponse, answer: ApiResponse): void {

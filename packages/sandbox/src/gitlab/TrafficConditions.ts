@@ -6,6 +6,13 @@ interface FaultAnswer {
   readonly retryAfterSeconds?: number;
   /** tested against the decoded path; every request matches when left out */
   readonly pathPattern?: RegExp;
+  /** only requests of this method (GET, PUT, …) match; every method when left out */
+  readonly method?: string;
+  /**
+   * The request is carried out first and only its answer is replaced by the fault: GitLab did the work (merged,
+   * committed) and then a proxy or GitLab itself answered 5xx or 429. Before handling when left out.
+   */
+  readonly afterHandling?: boolean;
 }
 
 /** Fails the next `times` matching requests, then goes away. */
@@ -82,9 +89,15 @@ export class TrafficConditions {
    * The answer of the first fault, in the order they were injected, that matches `path` and
    * fires: a counted fault always fires (spending one of its times), a probable one with its rate.
    */
-  takeFault(path: string): ApiResponse | undefined {
+  takeFault(
+    path: string,
+    method = 'GET',
+    afterHandling = false,
+  ): ApiResponse | undefined {
     for (let index = 0; index < this.#faults.length; index++) {
       const pending = this.#faults[index];
+      if ((pending.fault.afterHandling ?? false) !== afterHandling) continue;
+      if (pending.fault.method && pending.fault.method !== method) continue;
       if (!(pending.fault.pathPattern?.test(path) ?? true)) continue;
       if (pending.kind === 'probable') {
         if (pending.draw() < pending.fault.rate) {
