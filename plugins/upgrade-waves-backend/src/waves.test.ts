@@ -252,6 +252,7 @@ describe('upgrade waves against the sandbox fleet', () => {
     ).toEqual([
       'PRE_CHECKS',
       'AWAITING_APPROVAL',
+      'MERGING',
       'UPGRADING',
       'SOAKING',
       'SUCCEEDED',

@@ -52,6 +52,8 @@ export interface UpgradeWavesApi {
   resumeWave(waveId: string, comment?: string): Promise<Wave>;
   rollbackWave(waveId: string, comment?: string): Promise<Wave>;
   cancelWave(waveId: string, comment?: string): Promise<Wave>;
+  /** A wave that needs attention goes back to the step it stopped at. */
+  retryWave(waveId: string, comment?: string): Promise<Wave>;
   getBlastRadius(waveId: string): Promise<BlastRadiusEntry[]>;
   /** The clusters a Component runs on (found as for the blast radius) and the waves on them. */
   getComponentWaves(entityRef: string): Promise<ComponentWaves>;
@@ -122,6 +124,9 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
   }
   cancelWave(waveId: string, comment?: string) {
     return this.action(waveId, 'cancel', comment);
+  }
+  retryWave(waveId: string, comment?: string) {
+    return this.action(waveId, 'retry', comment);
   }
   getBlastRadius(waveId: string) {
     return this.http.request<BlastRadiusEntry[]>(

@@ -1,4 +1,4 @@
-import type { ClusterStatus, WaveStatus } from './types';
+import type { ClusterStatus, Wave, WaveStatus } from './types';
 
 /**
  * The one table of allowed cluster transitions (GUARD's flow, with its failure branches).
@@ -11,7 +11,8 @@ export const CLUSTER_TRANSITIONS: Record<ClusterStatus, ClusterStatus[]> = {
   PRE_CHECK_RUNNING: ['PRE_CHECK_PASSED', 'PRE_CHECK_FAILED', 'PENDING'],
   PRE_CHECK_PASSED: ['MR_CREATED'],
   PRE_CHECK_FAILED: [],
-  MR_CREATED: ['UPGRADING'],
+  // ROLLBACK_REQUIRED: the merge request was merged outside the wave's flow (after a cancel, or unapproved).
+  MR_CREATED: ['UPGRADING', 'ROLLBACK_REQUIRED'],
   UPGRADING: ['POST_CHECK_RUNNING', 'ROLLBACK_REQUIRED'],
   POST_CHECK_RUNNING: ['HEALTHY', 'ROLLBACK_REQUIRED'],
   HEALTHY: ['ROLLBACK_REQUIRED'],
@@ -25,15 +26,31 @@ export const CLUSTER_TRANSITIONS: Record<ClusterStatus, ClusterStatus[]> = {
  * @public
  */
 export const WAVE_TRANSITIONS: Record<WaveStatus, WaveStatus[]> = {
-  PRE_CHECKS: ['AWAITING_APPROVAL', 'HALTED', 'CANCELLED'],
-  AWAITING_APPROVAL: ['UPGRADING', 'CANCELLED'],
-  UPGRADING: ['SOAKING', 'ROLLING_BACK'],
-  SOAKING: ['SUCCEEDED', 'ROLLING_BACK'],
+  PRE_CHECKS: ['AWAITING_APPROVAL', 'HALTED', 'CANCELLED', 'NEEDS_ATTENTION'],
+  // UPGRADING straight from here: the merge was done in GitLab (mergeMode manual) after an approval.
+  AWAITING_APPROVAL: ['MERGING', 'UPGRADING', 'CANCELLED', 'NEEDS_ATTENTION'],
+  // Approved and committed to merging: no cancel or reject any more. CANCELLED only when GitLab shows the
+  // merge request closed with nothing merged.
+  MERGING: ['UPGRADING', 'CANCELLED', 'NEEDS_ATTENTION'],
+  UPGRADING: ['SOAKING', 'ROLLING_BACK', 'NEEDS_ATTENTION'],
+  SOAKING: ['SUCCEEDED', 'ROLLING_BACK', 'NEEDS_ATTENTION'],
   SUCCEEDED: ['ROLLING_BACK'],
   HALTED: [],
-  ROLLING_BACK: ['ROLLED_BACK'],
+  ROLLING_BACK: ['ROLLED_BACK', 'NEEDS_ATTENTION'],
   ROLLED_BACK: [],
-  CANCELLED: [],
+  // ROLLING_BACK: the upgrade merge request turned out merged (in GitLab) after the cancel; what really
+  // happened is followed, not hidden behind CANCELLED.
+  CANCELLED: ['ROLLING_BACK'],
+  // Back where it stalled (retry, or an approval of a merge done in GitLab), or out through a rollback or cancel.
+  NEEDS_ATTENTION: [
+    'PRE_CHECKS',
+    'AWAITING_APPROVAL',
+    'MERGING',
+    'UPGRADING',
+    'SOAKING',
+    'ROLLING_BACK',
+    'CANCELLED',
+  ],
 };
 
 /** @public */
@@ -49,15 +66,55 @@ export function canTransitionCluster(
   return CLUSTER_TRANSITIONS[from].includes(to);
 }
 
-/** Waves a person may act on, by action; the backend answers 409 outside these. @public */
-export const WAVE_ACTIONS_ALLOWED_IN: Record<
-  'approve' | 'reject' | 'pause' | 'resume' | 'rollback' | 'cancel',
-  WaveStatus[]
-> = {
-  approve: ['AWAITING_APPROVAL'],
+/** What a person can do to a wave. @public */
+export type WaveAction =
+  | 'approve'
+  | 'reject'
+  | 'pause'
+  | 'resume'
+  | 'rollback'
+  | 'cancel'
+  | 'retry';
+
+/**
+ * Wave states in which a person may take each action; NEEDS_ATTENTION depends on why (see {@link waveActionAllowed}).
+ * The backend answers 409 outside these. @public
+ */
+export const WAVE_ACTIONS_ALLOWED_IN: Record<WaveAction, WaveStatus[]> = {
+  approve: ['AWAITING_APPROVAL', 'NEEDS_ATTENTION'],
   reject: ['AWAITING_APPROVAL'],
   pause: ['PRE_CHECKS', 'AWAITING_APPROVAL', 'UPGRADING', 'SOAKING'],
   resume: ['PRE_CHECKS', 'AWAITING_APPROVAL', 'UPGRADING', 'SOAKING'],
-  rollback: ['UPGRADING', 'SOAKING', 'SUCCEEDED'],
-  cancel: ['PRE_CHECKS', 'AWAITING_APPROVAL'],
+  rollback: ['UPGRADING', 'SOAKING', 'SUCCEEDED', 'NEEDS_ATTENTION'],
+  cancel: ['PRE_CHECKS', 'AWAITING_APPROVAL', 'NEEDS_ATTENTION'],
+  retry: ['NEEDS_ATTENTION'],
 };
+
+/**
+ * Whether `action` is open on `wave` now; the one rule the backend enforces and the buttons follow. On a wave that
+ * needs attention: approve adopts a merge done in GitLab without an approval; rollback only once the upgrade may be
+ * merged, cancel only while it is not; retry for any stall but an unapproved merge (that needs an approval).
+ *
+ * @public
+ */
+export function waveActionAllowed(
+  wave: Pick<Wave, 'status' | 'attention'>,
+  action: WaveAction,
+): boolean {
+  if (!WAVE_ACTIONS_ALLOWED_IN[action].includes(wave.status)) return false;
+  if (wave.status !== 'NEEDS_ATTENTION') return true;
+  const attention = wave.attention;
+  if (!attention) return action === 'cancel';
+  switch (action) {
+    case 'approve':
+      return attention.kind === 'unapproved-merge';
+    case 'rollback':
+      return attention.upgradeMerged;
+    case 'cancel':
+      return !attention.upgradeMerged;
+    case 'retry':
+      return attention.kind !== 'unapproved-merge';
+    default:
+      return false;
+  }
+}

@@ -27,6 +27,7 @@ export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 export const WAVE_STATUSES = [
   'PRE_CHECKS',
   'AWAITING_APPROVAL',
+  'MERGING',
   'UPGRADING',
   'SOAKING',
   'SUCCEEDED',
@@ -34,6 +35,7 @@ export const WAVE_STATUSES = [
   'ROLLING_BACK',
   'ROLLED_BACK',
   'CANCELLED',
+  'NEEDS_ATTENTION',
 ] as const;
 
 /** @public */
@@ -181,6 +183,9 @@ export interface WaveMergeRequest {
   state: 'opened' | 'merged' | 'closed';
   /** Files changed and lines added / removed. */
   diff?: { files: number; additions: number; deletions: number };
+  /** The GitLab user who merged or closed it, as GitLab last reported (not kept in the wave's record). */
+  mergedBy?: string;
+  closedBy?: string;
 }
 
 /** A cluster's part in a wave. @public */
@@ -224,6 +229,46 @@ export interface Wave {
   decision?: WaveDecision;
   soakEndsAt?: string;
   reason?: string;
+  /** Set while the wave is NEEDS_ATTENTION: why it stopped and what a person may do. */
+  attention?: WaveAttention;
+  /** The last step that failed and is being retried (cleared once a step succeeds). */
+  lastFailure?: WaveFailure;
+}
+
+/**
+ * Why a wave stopped for a person (status NEEDS_ATTENTION). The orchestrator takes no step until someone retries,
+ * cancels, rolls back or (for a merge done outside Fleetdeck) approves.
+ *
+ * @public
+ */
+export interface WaveAttention {
+  /** The state the wave stalled in; a retry returns it there. */
+  from: WaveStatus;
+  kind: WaveAttentionKind;
+  reason: string;
+  since: string;
+  /** The upgrade merge request is (or may be) merged, so the clusters may be changing: a rollback is the way out, not a cancel. */
+  upgradeMerged: boolean;
+}
+
+/**
+ * What stopped a wave: GitLab refused a request (a merge that needs a pipeline or approvals, a protected branch),
+ * the merge request was closed or merged by someone in GitLab, or a step kept failing.
+ *
+ * @public
+ */
+export type WaveAttentionKind =
+  | 'gitlab-refused'
+  | 'merge-request-closed'
+  | 'unapproved-merge'
+  | 'repeated-failure'
+  | 'step-failed';
+
+/** A step that failed and will be tried again. @public */
+export interface WaveFailure {
+  message: string;
+  at: string;
+  attempts: number;
 }
 
 /** A wave with its clusters, checks and audit log. @public */

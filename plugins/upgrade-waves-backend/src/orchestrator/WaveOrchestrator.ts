@@ -1,4 +1,5 @@
-import { ConflictError, stringifyError } from '@backstage/errors';
+import { stringifyError } from '@backstage/errors';
+import { sameUser } from '@fleetdeck/backend-common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import {
@@ -7,22 +8,46 @@ import {
   ClusterStatus,
   MetricSnapshot,
   ORCHESTRATOR_ACTOR,
+  TERMINAL_WAVE_STATUSES,
+  WAVE_ACTIONS_ALLOWED_IN,
+  WaveAttention,
   WaveCluster,
   WaveMergeRequest,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import {
   ClusterChange,
+  LeaseLostError,
   NewEvent,
+  PendingEffect,
   StoredWave,
   Transition,
+  WaveChangedError,
   WaveStore,
 } from './WaveStore';
 import { OrchestratorDependencies } from './types';
+import { registryEffect } from './effects';
+import { classifyStepFailure } from './failures';
 
 /** What one step did: moved the wave on (take the next step now) or found it waiting. */
 type StepResult = 'progressed' | 'waiting';
 
 const actor = ORCHESTRATOR_ACTOR;
+
+/** An effect that failed this many times is given up (logged), so it does not hold back the wave's later ones. */
+const EFFECT_ATTEMPTS = 20;
+
+function waveEvent(
+  from: string,
+  to: string,
+  message: string,
+  more: Partial<NewEvent> = {},
+): NewEvent {
+  return { type: 'wave-status', from, to, actor, message, ...more };
+}
+
+function by(user?: string): string {
+  return user ? ` by @${user}` : '';
+}
 
 function mrLinks(mrs: WaveMergeRequest[]) {
   return mrs.map(mr => ({ title: `${mr.project}!${mr.iid}`, url: mr.webUrl }));
@@ -71,13 +96,16 @@ function failedSummary(results: CheckResult[]): string {
  * whose side effect then finds itself already done.
  */
 export class WaveOrchestrator {
+  /** This replica, as named in the claims it holds on waves (and fences its transitions with). */
+  readonly owner: string;
+
   constructor(
     private readonly store: WaveStore,
     private readonly deps: OrchestratorDependencies,
-  ) {}
-
-  /** This replica, as named in the claims it holds on waves. */
-  private readonly owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
+    owner?: string,
+  ) {
+    this.owner = owner ?? `${os.hostname()}:${process.pid}:${randomUUID()}`;
+  }
 
   /**
    * One scheduler run: advance every wave that has work as far as it goes now. Each replica runs its own
@@ -109,16 +137,7 @@ export class WaveOrchestrator {
       try {
         await this.drive(wave.id, deadline, signal);
       } catch (error) {
-        if (error instanceof ConflictError) {
-          // A person acted on the wave meanwhile (cancel, pause); the next run starts from what they did.
-          this.deps.logger.info(
-            `wave ${wave.id} changed during a step: ${error.message}`,
-          );
-        } else {
-          this.deps.logger.error(
-            `wave ${wave.id} step failed, will retry: ${stringifyError(error)}`,
-          );
-        }
+        await this.stepFailed(wave.id, error);
       } finally {
         clearInterval(renewal);
         await this.store
@@ -135,15 +154,172 @@ export class WaveOrchestrator {
   }
 
   /** Advances one wave until it waits, ends, the time budget is spent or the claim on it is lost. */
-  async drive(
+  private async drive(
     waveId: string,
-    deadline = Date.now() + 60_000,
-    signal?: AbortSignal,
+    deadline: number,
+    signal: AbortSignal,
   ): Promise<void> {
-    while (Date.now() < deadline && !signal?.aborted) {
+    await this.drainEffects(waveId);
+    while (Date.now() < deadline && !signal.aborted) {
       const wave = await this.store.getOrThrow(waveId);
-      if (wave.paused) return;
-      if ((await this.step(wave)) === 'waiting') return;
+      // Pause holds the rollout's steps; the clean-up of a finished wave (closing its MR) goes on.
+      if (wave.paused && WAVE_ACTIONS_ALLOWED_IN.pause.includes(wave.status)) {
+        return;
+      }
+      const result = await this.step(wave);
+      if (wave.lastFailure) await this.store.recordFailure(waveId, undefined);
+      if (result === 'waiting') return;
+    }
+  }
+
+  /**
+   * A step threw. Someone changing the wave first, or this replica losing its claim, is normal: the next run starts
+   * from what is recorded. A failure that waiting will not mend (GitLab refused, something is missing) stops the
+   * wave for a person at once; one that may pass (GitLab or a cluster unreachable) is recorded and retried, and
+   * after `attentionAfterFailures` attempts in a row stops the wave too. Either way it shows on the wave page.
+   */
+  private async stepFailed(waveId: string, error: unknown): Promise<void> {
+    if (error instanceof LeaseLostError || error instanceof WaveChangedError) {
+      this.deps.logger.info(
+        `wave ${waveId} changed during a step: ${(error as Error).message}`,
+      );
+      return;
+    }
+    const message = stringifyError(error);
+    try {
+      const wave = await this.store.getOrThrow(waveId);
+      if (
+        TERMINAL_WAVE_STATUSES.includes(wave.status) ||
+        wave.status === 'NEEDS_ATTENTION'
+      ) {
+        this.deps.logger.warn(`wave ${waveId}: ${message}; will retry`);
+        return;
+      }
+      const failure = classifyStepFailure(error);
+      const attempts = (wave.lastFailure?.attempts ?? 0) + 1;
+      const limit = this.deps.options.attentionAfterFailures ?? 10;
+      if (failure.permanent || attempts >= limit) {
+        await this.needsAttention(
+          wave,
+          failure.permanent ? failure.kind : 'repeated-failure',
+          failure.permanent
+            ? failure.reason
+            : `${failure.reason} (${attempts} attempts in a row)`,
+        );
+        return;
+      }
+      this.deps.logger.warn(
+        `wave ${waveId} step failed (attempt ${attempts} of ${limit}), will retry: ${message}`,
+      );
+      await this.store.recordFailure(waveId, {
+        message: failure.reason,
+        at: new Date(await this.store.now()).toISOString(),
+        attempts,
+      });
+    } catch (recordError) {
+      if (
+        recordError instanceof LeaseLostError ||
+        recordError instanceof WaveChangedError
+      ) {
+        return;
+      }
+      this.deps.logger.error(
+        `wave ${waveId} step failed (${message}) and could not be recorded: ${stringifyError(
+          recordError,
+        )}`,
+      );
+    }
+  }
+
+  /** Stops the wave for a person, with why and the ways out (see `waveActionAllowed`). */
+  private async needsAttention(
+    wave: StoredWave,
+    kind: WaveAttention['kind'],
+    reason: string,
+  ): Promise<StoredWave> {
+    const attention: WaveAttention = {
+      from: wave.status,
+      kind,
+      reason,
+      since: new Date(await this.store.now()).toISOString(),
+      upgradeMerged: await this.upgradeMayBeMerged(wave),
+    };
+    return this.apply(wave, {
+      status: 'NEEDS_ATTENTION',
+      attention,
+      reason,
+      events: [waveEvent(wave.status, 'NEEDS_ATTENTION', reason)],
+      effects: [{ kind: 'notify', what: 'needsAttention', reason }],
+    });
+  }
+
+  /** Whether the upgrade may be merged: once past MERGING it is; in MERGING unless GitLab says no MR is merged. */
+  private async upgradeMayBeMerged(wave: StoredWave): Promise<boolean> {
+    const upgrade = wave.mergeRequests.filter(m => m.kind === 'upgrade');
+    if (upgrade.some(m => m.state === 'merged')) return true;
+    if (['UPGRADING', 'SOAKING', 'ROLLING_BACK'].includes(wave.status)) {
+      return true;
+    }
+    if (wave.status !== 'MERGING') return false;
+    try {
+      for (const mr of upgrade) {
+        if ((await this.deps.gitops.refresh(mr)).state === 'merged') return true;
+      }
+      return false;
+    } catch {
+      return true; // GitLab can't tell: assume the worst, so a rollback (not a cancel) is offered
+    }
+  }
+
+  /** Carries out the wave's effects in the order they were committed; stops at the first that fails. */
+  private async drainEffects(waveId: string): Promise<void> {
+    for (const pending of await this.store.pendingEffects(waveId)) {
+      try {
+        await this.carryOut(pending);
+        await this.store.effectDone(pending.id);
+      } catch (error) {
+        const message = stringifyError(error);
+        if (pending.attempts + 1 >= EFFECT_ATTEMPTS) {
+          this.deps.logger.error(
+            `wave ${waveId}: gave up ${pending.effect.kind} effect ${pending.id} after ${EFFECT_ATTEMPTS} attempts: ${message}`,
+          );
+          await this.store.effectDone(pending.id);
+          continue;
+        }
+        await this.store.effectFailed(pending.id, message);
+        this.deps.logger.warn(
+          `wave ${waveId}: ${pending.effect.kind} effect ${pending.id} failed, will retry: ${message}`,
+        );
+        return;
+      }
+    }
+  }
+
+  private async carryOut({ waveId, effect }: PendingEffect): Promise<void> {
+    if (effect.kind === 'registry') {
+      for (const clusterId of effect.clusterIds) {
+        await this.deps.registry.update(clusterId, {
+          status: effect.status,
+          ...(effect.istioVersion ? { istioVersion: effect.istioVersion } : {}),
+        });
+      }
+      return;
+    }
+    const wave = await this.store.getOrThrow(waveId);
+    const { notifier } = this.deps;
+    switch (effect.what) {
+      case 'awaitingApproval':
+        return notifier.awaitingApproval(wave);
+      case 'started':
+        return notifier.started(wave);
+      case 'failed':
+        return notifier.failed(wave, effect.reason ?? wave.reason ?? '');
+      case 'rolledBack':
+        return notifier.rolledBack(wave);
+      case 'needsAttention':
+        return notifier.needsAttention(wave, effect.reason ?? '');
+      default:
+        return undefined;
     }
   }
 
@@ -153,6 +329,8 @@ export class WaveOrchestrator {
         return this.preChecks(wave);
       case 'AWAITING_APPROVAL':
         return this.awaitApproval(wave);
+      case 'MERGING':
+        return this.merging(wave);
       case 'UPGRADING':
         return this.upgrade(wave);
       case 'SOAKING':
@@ -166,17 +344,20 @@ export class WaveOrchestrator {
     }
   }
 
+  /** One fenced transition from the state `wave` is in; then its signals, then its effects. */
   private async apply(
     wave: StoredWave,
-    t: Omit<Transition, 'expect'>,
+    t: Omit<Transition, 'expect' | 'fence'>,
   ): Promise<StoredWave> {
     const next = await this.store.transition(wave.id, {
       ...t,
       expect: wave.status,
+      fence: this.owner,
     });
     for (const e of t.events) {
       await this.deps.notifier.transitioned(next, e.type, e.clusterId);
     }
+    if (t.effects?.length) await this.drainEffects(wave.id);
     return next;
   }
 
@@ -192,17 +373,9 @@ export class WaveOrchestrator {
     return found;
   }
 
-  private async setRegistryStatus(
-    clusters: Array<{ clusterId: string }>,
-    status: ClusterStatus,
-    istioVersion?: string,
-  ) {
-    for (const c of clusters) {
-      await this.deps.registry.update(c.clusterId, {
-        status,
-        ...(istioVersion ? { istioVersion } : {}),
-      });
-    }
+  /** The database's time as ISO text: every replica judges soaks and timeouts on the same clock. */
+  private async nowIso(): Promise<string> {
+    return new Date(await this.store.now()).toISOString();
   }
 
   // PRE_CHECKS: run the checks (fail-fast), then open the merge request.
@@ -223,8 +396,8 @@ export class WaveOrchestrator {
           events: toStart.map(c =>
             clusterEvent(c, 'PRE_CHECK_RUNNING', 'pre-checks started'),
           ),
+          effects: registryEffect(toStart, 'PRE_CHECK_RUNNING'),
         });
-        await this.setRegistryStatus(toStart, 'PRE_CHECK_RUNNING');
       }
       const { halted } = await this.deps.checks.pre(
         wave,
@@ -246,8 +419,8 @@ export class WaveOrchestrator {
                   : `pre-checks passed (${results.length} checks)`,
               ),
             ],
+            effects: registryEffect([{ clusterId }], to),
           });
-          await this.setRegistryStatus([{ clusterId }], to);
         },
       );
       const after = await this.store.clusters(wave.id);
@@ -257,7 +430,7 @@ export class WaveOrchestrator {
         const reason = `pre-checks failed on ${failed
           .map(c => c.name)
           .join(', ')}; the wave halted before any merge request`;
-        wave = await this.apply(wave, {
+        await this.apply(wave, {
           status: 'HALTED',
           reason,
           clusters: unfinished.map(c => ({
@@ -268,130 +441,264 @@ export class WaveOrchestrator {
             ...unfinished.map(c =>
               clusterEvent(c, 'PENDING', 'not checked: the wave halted'),
             ),
-            {
-              type: 'wave-status',
-              from: 'PRE_CHECKS',
-              to: 'HALTED',
-              actor,
-              message: reason,
-            },
+            waveEvent('PRE_CHECKS', 'HALTED', reason),
+          ],
+          effects: [
+            ...registryEffect(unfinished, 'PENDING'),
+            { kind: 'notify', what: 'failed', reason },
           ],
         });
-        await this.setRegistryStatus(unfinished, 'PENDING');
-        await this.deps.notifier.failed(wave, reason);
         return 'waiting';
       }
       return 'progressed';
     }
-    // Every cluster passed: open the merge request (found again if a crash came after GitLab had it).
+    // Every cluster passed: say that a merge request is being opened (so a cancel during GitLab's work, or a crash
+    // after it, can find it by its branch), open it, then record it.
+    if (wave.opening !== 'upgrade') {
+      wave = await this.apply(wave, { opening: 'upgrade', events: [] });
+    }
     const mrs = await this.deps.gitops.open(
       'upgrade',
       wave,
       await this.registryClusters(clusters),
       await this.store.detail(wave.id),
     );
-    const opened = wave;
-    wave = await this.apply(wave, {
+    await this.apply(wave, {
       status: 'AWAITING_APPROVAL',
       step: 'upgrade-merge-request',
+      opening: null,
       mergeRequests: mrs,
       ...everyCluster(clusters, 'MR_CREATED', 'merge request opened', [
-        {
-          type: 'wave-status',
-          from: 'PRE_CHECKS',
-          to: 'AWAITING_APPROVAL',
-          actor,
-          message: `merge request opened: ${mrs.map(m => m.title).join(', ')}`,
-          links: mrLinks(mrs),
-        },
+        waveEvent(
+          'PRE_CHECKS',
+          'AWAITING_APPROVAL',
+          `merge request opened: ${mrs.map(m => m.title).join(', ')}`,
+          { links: mrLinks(mrs) },
+        ),
       ]),
-    }).catch(async error => {
-      // Cancelled while GitLab was opening it: the wave never recorded this MR, so close it here.
-      const now = await this.store.get(opened.id);
-      if (now?.status === 'CANCELLED') {
-        for (const mr of mrs) await this.deps.gitops.close(mr);
-      }
-      throw error;
+      effects: [
+        ...registryEffect(clusters, 'MR_CREATED'),
+        { kind: 'notify', what: 'awaitingApproval' },
+      ],
     });
-    await this.setRegistryStatus(clusters, 'MR_CREATED');
-    await this.deps.notifier.awaitingApproval(wave);
     return 'waiting';
   }
 
-  // AWAITING_APPROVAL: merge once approved (auto), or follow the merge done in GitLab (manual).
-  private async awaitApproval(current: StoredWave): Promise<StepResult> {
-    let wave = current;
+  /**
+   * AWAITING_APPROVAL: follow the merge requests in GitLab. An approval (auto merge) commits the wave to MERGING in a
+   * transaction that checks, under this replica's claim, that it is approved by someone other than the starter and
+   * still not cancelled; only then does GitLab hear of a merge. A merge done in GitLab is followed: after an
+   * approval it carries the wave on; without one it is recorded with its GitLab user and stops the wave for a
+   * person, unless config counts it as the approval. A request closed in GitLab cancels the wave.
+   */
+  private async awaitApproval(wave: StoredWave): Promise<StepResult> {
     const upgradeMrs = wave.mergeRequests.filter(m => m.kind === 'upgrade');
-    let merged: WaveMergeRequest[];
-    if (this.deps.options.mergeMode === 'auto') {
-      if (wave.decision?.decision !== 'approved') return 'waiting';
-      merged = [];
-      for (const mr of upgradeMrs)
-        merged.push(await this.deps.gitops.merge(mr));
-    } else {
-      merged = [];
-      for (const mr of upgradeMrs)
-        merged.push(await this.deps.gitops.refresh(mr));
-      const closed = merged.find(m => m.state === 'closed');
-      if (closed) {
-        const reason = `merge request ${closed.project}!${closed.iid} was closed in GitLab`;
-        await this.apply(wave, {
-          status: 'CANCELLED',
-          reason,
-          mergeRequests: merged,
-          events: [
-            {
-              type: 'wave-status',
-              from: wave.status,
-              to: 'CANCELLED',
-              actor,
-              message: reason,
-              links: mrLinks([closed]),
-            },
-          ],
-        });
-        return 'waiting';
-      }
-      if (merged.some(m => m.state !== 'merged')) return 'waiting';
+    const now: WaveMergeRequest[] = [];
+    for (const mr of upgradeMrs) now.push(await this.deps.gitops.refresh(mr));
+    const merged = now.filter(m => m.state === 'merged');
+    const closed = now.filter(m => m.state === 'closed');
+    const { options } = this.deps;
+    const approved = this.approvedByAnother(wave);
+
+    if (closed.length && !merged.length) {
+      await this.cancelClosedInGitLab(wave, now, closed);
+      return 'waiting';
     }
+    if (closed.length) {
+      await this.needsAttention(
+        wave,
+        'merge-request-closed',
+        `merge request ${closed
+          .map(m => `${m.project}!${m.iid}`)
+          .join(', ')} was closed in GitLab${by(
+          closed[0].closedBy,
+        )} while ${merged
+          .map(m => `${m.project}!${m.iid}`)
+          .join(', ')} was merged: part of the batch may be changing`,
+      );
+      return 'waiting';
+    }
+    if (merged.length && !approved) {
+      const mergers = [...new Set(merged.map(m => m.mergedBy ?? 'unknown'))];
+      if (options.gitlabMergeApproves && merged.length === now.length) {
+        await this.startUpgrade(wave, now, {
+          decision: {
+            decision: 'approved',
+            by: `gitlab:${mergers.join(',')}`,
+            at: await this.nowIso(),
+            comment:
+              'merged in GitLab; counted as the approval (upgradeWaves.approval.gitlabMergeApproves)',
+          },
+          message: `merged in GitLab by @${mergers.join(
+            ', @',
+          )}, counted as the approval by configuration`,
+        });
+        return 'progressed';
+      }
+      await this.needsAttention(
+        wave,
+        'unapproved-merge',
+        `merge request ${merged
+          .map(m => `${m.project}!${m.iid}`)
+          .join(', ')} was merged in GitLab by @${mergers.join(
+          ', @',
+        )} without an approval in Fleetdeck; Flux applies it to the clusters. Approve the wave (someone other than its starter) to carry on, or roll it back`,
+      );
+      return 'waiting';
+    }
+    if (merged.length === now.length && now.length) {
+      await this.startUpgrade(wave, now, {
+        message: `merged in GitLab by @${[
+          ...new Set(merged.map(m => m.mergedBy ?? 'unknown')),
+        ].join(', @')} after the approval`,
+        requireApproval: true,
+      });
+      return 'progressed';
+    }
+    if (options.mergeMode === 'auto' && approved) {
+      await this.apply(wave, {
+        status: 'MERGING',
+        requireApproval: {
+          allowSelfApproval: options.allowSelfApproval ?? false,
+        },
+        mergeRequests: now,
+        events: [
+          waveEvent(
+            'AWAITING_APPROVAL',
+            'MERGING',
+            `approved by ${wave.decision!.by}; merging`,
+          ),
+        ],
+      });
+      return 'progressed';
+    }
+    return 'waiting';
+  }
+
+  /** Whether the wave carries an approval that four-eyes accepts. */
+  private approvedByAnother(wave: StoredWave): boolean {
+    const decision = wave.decision;
+    if (decision?.decision !== 'approved') return false;
+    return (
+      (this.deps.options.allowSelfApproval ?? false) ||
+      !sameUser(decision.by, wave.createdBy)
+    );
+  }
+
+  private async cancelClosedInGitLab(
+    wave: StoredWave,
+    now: WaveMergeRequest[],
+    closed: WaveMergeRequest[],
+  ) {
+    const reason = `merge request ${closed
+      .map(m => `${m.project}!${m.iid}`)
+      .join(', ')} was closed in GitLab${by(closed[0].closedBy)}`;
+    await this.apply(wave, {
+      status: 'CANCELLED',
+      reason,
+      mergeRequests: now,
+      events: [
+        waveEvent(wave.status, 'CANCELLED', reason, {
+          links: mrLinks(closed),
+        }),
+      ],
+    });
+  }
+
+  // MERGING: approved and committed to it; merge (a merge GitLab did but answered badly is found merged).
+  private async merging(wave: StoredWave): Promise<StepResult> {
+    const upgradeMrs = wave.mergeRequests.filter(m => m.kind === 'upgrade');
+    const now: WaveMergeRequest[] = [];
+    for (const mr of upgradeMrs) now.push(await this.deps.gitops.refresh(mr));
+    const closed = now.filter(m => m.state === 'closed');
+    if (closed.length) {
+      if (!now.some(m => m.state === 'merged')) {
+        await this.cancelClosedInGitLab(wave, now, closed);
+      } else {
+        await this.needsAttention(
+          wave,
+          'merge-request-closed',
+          `merge request ${closed
+            .map(m => `${m.project}!${m.iid}`)
+            .join(', ')} was closed in GitLab${by(
+            closed[0].closedBy,
+          )} while the others were merged`,
+        );
+      }
+      return 'waiting';
+    }
+    const merged: WaveMergeRequest[] = [];
+    for (const mr of now) {
+      merged.push(
+        mr.state === 'merged' ? mr : await this.deps.gitops.merge(mr),
+      );
+    }
+    await this.startUpgrade(wave, merged, {
+      message: 'merge request merged',
+    });
+    return 'progressed';
+  }
+
+  private async startUpgrade(
+    wave: StoredWave,
+    merged: WaveMergeRequest[],
+    how: {
+      message: string;
+      decision?: StoredWave['decision'];
+      requireApproval?: boolean;
+    },
+  ) {
     const clusters = await this.store.clusters(wave.id);
-    wave = await this.apply(wave, {
+    await this.apply(wave, {
       status: 'UPGRADING',
       step: 'upgrade-merge',
-      upgradeStamp: new Date().toISOString(),
+      upgradeStamp: await this.nowIso(),
       mergeRequests: merged,
+      ...(how.decision ? { decision: how.decision } : {}),
+      ...(how.requireApproval
+        ? {
+            requireApproval: {
+              allowSelfApproval: this.deps.options.allowSelfApproval ?? false,
+            },
+          }
+        : {}),
       ...everyCluster(
         clusters,
         'UPGRADING',
         'merged; waiting for Flux and istiod',
         [
-          {
-            type: 'wave-status',
-            from: 'AWAITING_APPROVAL',
-            to: 'UPGRADING',
-            actor,
-            message: 'merge request merged',
+          ...(how.decision
+            ? [
+                {
+                  type: 'approved',
+                  actor: how.decision.by,
+                  message: `approved: ${how.decision.comment}`,
+                },
+              ]
+            : []),
+          waveEvent(wave.status, 'UPGRADING', how.message, {
             links: mrLinks(merged),
-          },
+          }),
         ],
       ),
+      effects: [
+        ...registryEffect(clusters, 'UPGRADING'),
+        { kind: 'notify', what: 'started' },
+      ],
     });
-    await this.setRegistryStatus(clusters, 'UPGRADING');
-    await this.deps.notifier.started(wave);
-    return 'progressed';
   }
 
   // UPGRADING: wait for istiod on the target, restart injected workloads, then soak.
   private async upgrade(current: StoredWave): Promise<StepResult> {
     let wave = current;
     const clusters = await this.store.clusters(wave.id);
+    const upgradedAt = Date.parse(wave.upgradeStamp ?? wave.updatedAt);
+    const timeoutMs = this.deps.options.istiodTimeoutSeconds * 1000;
     let progressed = false;
     for (const c of clusters.filter(x => x.status === 'UPGRADING')) {
       const [cluster] = await this.registryClusters([c]);
       const istiod = await this.deps.rollout.istiod(cluster);
-      const timedOut =
-        Date.now() - Date.parse(wave.upgradeStamp ?? wave.updatedAt) >
-        this.deps.options.istiodTimeoutSeconds * 1000;
+      const timedOut = (await this.store.now()) - upgradedAt > timeoutMs;
       if (
         istiod.helmReleaseFailure ||
         (timedOut && istiod.version !== wave.targetVersion)
@@ -399,7 +706,7 @@ export class WaveOrchestrator {
         const reason = istiod.helmReleaseFailure
           ? `istiod upgrade failed on ${c.name}: ${istiod.helmReleaseFailure}`
           : `istiod did not reach ${wave.targetVersion} on ${c.name} within ${this.deps.options.istiodTimeoutSeconds}s`;
-        await this.startRollback(wave, reason);
+        await this.startRollback(wave, reason, actor, this.owner);
         return 'progressed';
       }
       if (istiod.version !== wave.targetVersion || !istiod.ready) continue;
@@ -416,26 +723,23 @@ export class WaveOrchestrator {
       // The soak watches the upgraded workloads, so it starts once their restarted pods are back (Running and
       // Ready) on every cluster; pods that never come back stop holding it after istiodTimeoutSeconds, and the
       // post-checks then judge them.
-      const settleBy =
-        Date.parse(wave.upgradeStamp ?? wave.updatedAt) +
-        this.deps.options.istiodTimeoutSeconds * 1000;
-      if (Date.now() < settleBy && !(await this.restartsSettled(after))) {
+      const now = await this.store.now();
+      if (
+        now < upgradedAt + timeoutMs &&
+        !(await this.restartsSettled(after))
+      ) {
         return progressed ? 'progressed' : 'waiting';
       }
-      const soakEndsAt = new Date(
-        Date.now() + wave.soakSeconds * 1000,
-      ).toISOString();
+      const soakEndsAt = new Date(now + wave.soakSeconds * 1000).toISOString();
       await this.apply(wave, {
         status: 'SOAKING',
         soakEndsAt,
         events: [
-          {
-            type: 'wave-status',
-            from: 'UPGRADING',
-            to: 'SOAKING',
-            actor,
-            message: `soaking for ${wave.soakSeconds}s until ${soakEndsAt}`,
-          },
+          waveEvent(
+            'UPGRADING',
+            'SOAKING',
+            `soaking for ${wave.soakSeconds}s until ${soakEndsAt}`,
+          ),
         ],
       });
       return 'progressed';
@@ -475,7 +779,7 @@ export class WaveOrchestrator {
         void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
       },
     );
-    const next = await this.apply(wave, {
+    return this.apply(wave, {
       step: `restart:${how.kind}:${c.clusterId}`,
       clusters: [
         { clusterId: c.clusterId, status: how.to, restart: restarted },
@@ -487,15 +791,17 @@ export class WaveOrchestrator {
           `istiod on ${how.version}; restarted ${restarted.done} of ${restarted.total} workloads`,
         ),
       ],
+      effects: registryEffect([c], how.to, how.registryVersion),
     });
-    await this.setRegistryStatus([c], how.to, how.registryVersion);
-    return next;
   }
 
   // SOAKING: after the soak, compare with the baseline and check every proxy.
   private async soak(current: StoredWave): Promise<StepResult> {
     let wave = current;
-    if (wave.soakEndsAt && Date.now() < Date.parse(wave.soakEndsAt)) {
+    if (
+      wave.soakEndsAt &&
+      (await this.store.now()) < Date.parse(wave.soakEndsAt)
+    ) {
       return 'waiting';
     }
     const clusters = await this.store.clusters(wave.id);
@@ -537,6 +843,8 @@ export class WaveOrchestrator {
         `post-upgrade validation failed on ${failed
           .map(c => c.name)
           .join(', ')}`,
+        actor,
+        this.owner,
       );
       return 'progressed';
     }
@@ -544,54 +852,61 @@ export class WaveOrchestrator {
       await this.apply(wave, {
         status: 'SUCCEEDED',
         events: [
-          {
-            type: 'wave-status',
-            from: 'SOAKING',
-            to: 'SUCCEEDED',
-            actor,
-            message: `every cluster of ${wave.batchId} is HEALTHY on ${wave.targetVersion}`,
-          },
+          waveEvent(
+            'SOAKING',
+            'SUCCEEDED',
+            `every cluster of ${wave.batchId} is HEALTHY on ${wave.targetVersion}`,
+          ),
         ],
+        effects: registryEffect(after, 'HEALTHY', wave.targetVersion),
       });
-      await this.setRegistryStatus(after, 'HEALTHY', wave.targetVersion);
     }
     return 'waiting';
   }
 
-  /** Moves the wave to ROLLING_BACK; every cluster of the batch follows, since one MR changed them all. */
+  /**
+   * Moves the wave to ROLLING_BACK; every cluster of the batch follows, since one MR changed them all. `fence` is
+   * the orchestrator's claim when it decides this itself; a person's rollback (from the service) needs none.
+   */
   async startRollback(
     wave: StoredWave,
     reason: string,
-    by: string = actor,
+    byActor: string = actor,
+    fence?: string,
   ): Promise<StoredWave> {
     const clusters = await this.store.clusters(wave.id);
     const changes: ClusterChange[] = [];
     const events: NewEvent[] = [];
     for (const c of clusters) {
-      if (c.status === 'ROLLBACK_REQUIRED') continue;
+      if (
+        c.status === 'ROLLBACK_REQUIRED' ||
+        c.status === 'FAILED_UPGRADE_ROLLED_BACK'
+      ) {
+        continue;
+      }
       changes.push({ clusterId: c.clusterId, status: 'ROLLBACK_REQUIRED' });
       events.push({
         ...clusterEvent(c, 'ROLLBACK_REQUIRED', reason),
-        actor: by,
+        actor: byActor,
       });
     }
-    const next = await this.apply(wave, {
+    const next = await this.store.transition(wave.id, {
+      expect: wave.status,
+      ...(fence ? { fence } : {}),
       status: 'ROLLING_BACK',
       reason,
       clusters: changes,
       events: [
         ...events,
-        {
-          type: 'wave-status',
-          from: wave.status,
-          to: 'ROLLING_BACK',
-          actor: by,
-          message: reason,
-        },
+        waveEvent(wave.status, 'ROLLING_BACK', reason, { actor: byActor }),
+      ],
+      effects: [
+        ...registryEffect(changes, 'ROLLBACK_REQUIRED'),
+        { kind: 'notify', what: 'failed', reason },
       ],
     });
-    await this.setRegistryStatus(clusters, 'ROLLBACK_REQUIRED');
-    await this.deps.notifier.failed(next, reason);
+    await this.deps.notifier.transitioned(next, 'wave-status');
+    if (fence) await this.drainEffects(wave.id);
     return next;
   }
 
@@ -600,7 +915,10 @@ export class WaveOrchestrator {
     let wave = current;
     const clusters = await this.store.clusters(wave.id);
     const rollbackMrs = wave.mergeRequests.filter(m => m.kind === 'rollback');
-    if (!rollbackMrs.length) {
+    if (!rollbackMrs.length || wave.opening === 'rollback') {
+      if (wave.opening !== 'rollback') {
+        wave = await this.apply(wave, { opening: 'rollback', events: [] });
+      }
       const mrs = await this.deps.gitops.open(
         'rollback',
         wave,
@@ -608,7 +926,7 @@ export class WaveOrchestrator {
         await this.store.detail(wave.id),
       );
       await this.apply(wave, {
-        step: 'rollback-merge-request',
+        opening: null,
         mergeRequests: mrs,
         events: [
           {
@@ -626,16 +944,32 @@ export class WaveOrchestrator {
     if (!wave.rollbackStamp) {
       const merged: WaveMergeRequest[] = [];
       for (const mr of rollbackMrs) {
+        const now = await this.deps.gitops.refresh(mr);
         merged.push(
-          this.deps.options.autoMergeRollback
-            ? await this.deps.gitops.merge(mr)
-            : await this.deps.gitops.refresh(mr),
+          now.state === 'opened' && this.deps.options.autoMergeRollback
+            ? await this.deps.gitops.merge(now)
+            : now,
         );
+      }
+      const closed = merged.filter(m => m.state === 'closed');
+      if (closed.length) {
+        await this.needsAttention(
+          wave,
+          'merge-request-closed',
+          `rollback merge request ${closed
+            .map(m => `${m.project}!${m.iid}`)
+            .join(', ')} was closed in GitLab${by(
+            closed[0].closedBy,
+          )}; the clusters still run ${
+            wave.targetVersion
+          }. Retry opens it again`,
+        );
+        return 'waiting';
       }
       if (merged.some(m => m.state !== 'merged')) return 'waiting';
       await this.apply(wave, {
         step: 'rollback-merge',
-        rollbackStamp: new Date().toISOString(),
+        rollbackStamp: await this.nowIso(),
         mergeRequests: merged,
         events: [
           {
@@ -665,40 +999,92 @@ export class WaveOrchestrator {
     }
     const after = await this.store.clusters(wave.id);
     if (after.every(c => c.status === 'FAILED_UPGRADE_ROLLED_BACK')) {
-      wave = await this.apply(wave, {
+      await this.apply(wave, {
         status: 'ROLLED_BACK',
         events: [
-          {
-            type: 'wave-status',
-            from: 'ROLLING_BACK',
-            to: 'ROLLED_BACK',
-            actor,
-            message: `${wave.batchId} is back on ${wave.previousVersion}`,
-          },
+          waveEvent(
+            'ROLLING_BACK',
+            'ROLLED_BACK',
+            `${wave.batchId} is back on ${wave.previousVersion}`,
+          ),
         ],
+        effects: [{ kind: 'notify', what: 'rolledBack' }],
       });
-      await this.deps.notifier.rolledBack(wave);
       return 'waiting';
     }
     return progressed ? 'progressed' : 'waiting';
   }
 
-  // CANCELLED with an open merge request: close it (also when the cancel came while it was being opened).
+  /**
+   * CANCELLED with a merge request open or being opened: close it, including one a crash left unrecorded (found
+   * by its branch). One found merged (someone merged it in GitLab before it could be closed) is what really
+   * happened: the wave rolls back instead of showing CANCELLED over changed clusters.
+   */
   private async closeCancelled(wave: StoredWave): Promise<StepResult> {
-    const open = wave.mergeRequests.filter(m => m.state === 'opened');
-    if (!open.length) return 'waiting';
-    const closed: WaveMergeRequest[] = [];
-    for (const mr of open) closed.push(await this.deps.gitops.close(mr));
+    const candidates = wave.mergeRequests.filter(
+      m => m.kind === 'upgrade' && m.state === 'opened',
+    );
+    if (wave.opening) {
+      const clusters = await this.registryClusters(
+        await this.store.clusters(wave.id),
+      );
+      for (const mr of await this.deps.gitops.find(
+        wave.opening,
+        wave,
+        clusters,
+      )) {
+        if (
+          !candidates.some(c => c.project === mr.project && c.iid === mr.iid)
+        ) {
+          candidates.push(mr);
+        }
+      }
+    }
+    const now: WaveMergeRequest[] = [];
+    for (const mr of candidates) {
+      const current = await this.deps.gitops.refresh(mr);
+      now.push(
+        current.state === 'opened'
+          ? await this.deps.gitops.close(current)
+          : current,
+      );
+    }
+    const merged = now.filter(m => m.state === 'merged' && m.kind === 'upgrade');
+    if (merged.length) {
+      const reason = `merge request ${merged
+        .map(m => `${m.project}!${m.iid}`)
+        .join(', ')} was merged in GitLab${by(
+        merged[0].mergedBy,
+      )} after the wave was cancelled; rolling back`;
+      await this.store.transition(wave.id, {
+        expect: 'CANCELLED',
+        fence: this.owner,
+        opening: null,
+        mergeRequests: now,
+        events: [],
+      });
+      await this.startRollback(
+        await this.store.getOrThrow(wave.id),
+        reason,
+        actor,
+        this.owner,
+      );
+      return 'progressed';
+    }
+    if (!now.length && !wave.opening) return 'waiting';
     await this.apply(wave, {
-      mergeRequests: closed,
-      events: [
-        {
-          type: 'merge-request',
-          actor,
-          message: 'merge request closed: the wave was cancelled',
-          links: mrLinks(closed),
-        },
-      ],
+      opening: null,
+      mergeRequests: now,
+      events: now.length
+        ? [
+            {
+              type: 'merge-request',
+              actor,
+              message: 'merge request closed: the wave was cancelled',
+              links: mrLinks(now),
+            },
+          ]
+        : [],
     });
     return 'waiting';
   }

@@ -9,13 +9,18 @@ import {
   ValidationThresholds,
   Wave,
   WaveCluster,
+  WaveAttention,
   WaveDecision,
   WaveDetail,
+  WaveFailure,
   WaveEvent,
   WaveMergeRequest,
   WaveStatus,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { Knex } from 'knex';
+import { normalizeUserRef } from '@fleetdeck/backend-common';
+import { DatabaseClock } from '../database/dbClock';
+import type { WaveEffect } from './effects';
 
 const WAVES = 'upgrade_waves_waves';
 const CLUSTERS = 'upgrade_waves_wave_clusters';
@@ -23,11 +28,28 @@ const MERGE_REQUESTS = 'upgrade_waves_merge_requests';
 const CHECKS = 'upgrade_waves_checks';
 const EVENTS = 'upgrade_waves_events';
 const STEPS = 'upgrade_waves_steps';
+const OUTBOX = 'upgrade_waves_outbox';
+
+/** The wave is no longer in the state a transition expected: someone (a person, another step) changed it first. */
+export class WaveChangedError extends ConflictError {}
+
+/** This replica no longer holds the claim it drives the wave under (expired, or taken over): it must stop. */
+export class LeaseLostError extends ConflictError {}
+
+/** An effect waiting in the outbox. */
+export interface PendingEffect {
+  id: number;
+  waveId: string;
+  effect: WaveEffect;
+  attempts: number;
+}
 
 /** A wave as the orchestrator needs it: the public fields plus the restart stamps. */
 export interface StoredWave extends Wave {
   upgradeStamp?: string;
   rollbackStamp?: string;
+  /** The kind of merge request being opened in GitLab and not yet recorded. */
+  opening?: 'upgrade' | 'rollback';
 }
 
 export interface NewWave {
@@ -70,6 +92,19 @@ export interface Transition {
   events: NewEvent[];
   /** A side-effecting step this transition records as done; recording it twice fails. */
   step?: string;
+  /**
+   * The claim the orchestrator drives the wave under: the transition commits only while `owner` still holds an
+   * unexpired claim (on the database's clock), so a replica that lost it can change nothing (fencing).
+   */
+  fence?: string;
+  /** The transition needs an approval by someone other than the starter (unless self-approval is allowed). */
+  requireApproval?: { allowSelfApproval: boolean };
+  /** Why the wave stops for a person (NEEDS_ATTENTION); cleared by any transition to another status. */
+  attention?: WaveAttention;
+  /** Set while a merge request is being opened in GitLab (before it is recorded); null clears it. */
+  opening?: 'upgrade' | 'rollback' | null;
+  /** Side effects carried out after the commit, with retry (registry updates, notifications). */
+  effects?: WaveEffect[];
 }
 
 function json(value: unknown): string | null {
@@ -86,7 +121,16 @@ function bool(value: unknown): boolean {
 
 /** SQL for waves: one transaction per transition, each with its event rows (the audit log). */
 export class WaveStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly clock: DatabaseClock;
+
+  constructor(private readonly knex: Knex) {
+    this.clock = new DatabaseClock(knex);
+  }
+
+  /** The database's time, in epoch milliseconds: the one clock soaks, timeouts and leases are judged on. */
+  now(): Promise<number> {
+    return this.clock.now();
+  }
 
   async create(wave: NewWave, event: NewEvent): Promise<StoredWave> {
     const now = new Date().toISOString();
@@ -173,19 +217,22 @@ export class WaveStore {
     return rows.map(r => this.toWave(r, mrs));
   }
 
-  /** Waves the orchestrator still has work on: active ones, and cancelled ones whose merge request may be open. */
+  /**
+   * Waves the orchestrator still has work on: active ones; finished ones whose merge request may be open or being
+   * opened (after a cancel); and any with effects still in the outbox.
+   */
   async listWork(): Promise<StoredWave[]> {
     const rows = await this.knex(WAVES)
       .whereNotIn('status', [...TERMINAL_WAVE_STATUSES])
-      .orWhere(q =>
-        q
-          .where({ status: 'CANCELLED' })
-          .whereIn(
-            'id',
-            this.knex(MERGE_REQUESTS)
-              .select('wave_id')
-              .where({ state: 'opened' }),
-          ),
+      .orWhereNotNull('active_batch_id')
+      .orWhereNotNull('opening')
+      .orWhereIn(
+        'id',
+        this.knex(MERGE_REQUESTS).select('wave_id').where({ state: 'opened' }),
+      )
+      .orWhereIn(
+        'id',
+        this.knex(OUTBOX).select('wave_id').whereNull('done_at'),
       )
       .orderBy('created_at');
     const mrs = await this.mergeRequests(rows.map(r => r.id));
@@ -201,18 +248,19 @@ export class WaveStore {
     owner: string,
     leaseMs: number,
   ): Promise<boolean> {
-    const now = new Date();
+    // On the database's clock: a replica whose own clock runs ahead can't take a claim early.
+    const now = this.clock.at();
     const updated = await this.knex(WAVES)
       .where({ id: waveId })
       .andWhere(q =>
         q
           .whereNull('lease_owner')
           .orWhere({ lease_owner: owner })
-          .orWhere('lease_expires_at', '<', now.toISOString()),
+          .orWhere('lease_expires_at', '<', now),
       )
       .update({
         lease_owner: owner,
-        lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+        lease_expires_at: this.clock.at(leaseMs),
       });
     return updated === 1;
   }
@@ -250,7 +298,7 @@ export class WaveStore {
       this.knex(CHECKS).where({ wave_id: waveId }).orderBy('id'),
       this.knex(EVENTS).where({ wave_id: waveId }).orderBy('id'),
     ]);
-    const { upgradeStamp: _u, rollbackStamp: _r, ...pub } = wave;
+    const { upgradeStamp: _u, rollbackStamp: _r, opening: _o, ...pub } = wave;
     return {
       ...pub,
       clusters,
@@ -332,8 +380,9 @@ export class WaveStore {
     await this.knex.transaction(async tx => {
       const row = await tx(WAVES).where({ id: waveId }).forUpdate().first();
       if (!row) throw new NotFoundError(`no wave ${waveId}`);
+      if (t.fence !== undefined) await this.checkFence(tx, row, t.fence);
       if (row.status !== t.expect) {
-        throw new ConflictError(
+        throw new WaveChangedError(
           `wave ${waveId} is ${row.status}, not ${t.expect}`,
         );
       }
@@ -341,6 +390,20 @@ export class WaveStore {
         if (!canTransitionWave(row.status, t.status)) {
           throw new ConflictError(
             `wave ${waveId} cannot go from ${row.status} to ${t.status}`,
+          );
+        }
+      }
+      if (t.requireApproval) {
+        const decision = parse<WaveDecision>(row.decision);
+        if (decision?.decision !== 'approved') {
+          throw new WaveChangedError(`wave ${waveId} is not approved`);
+        }
+        if (
+          !t.requireApproval.allowSelfApproval &&
+          normalizeUserRef(decision.by) === normalizeUserRef(row.created_by)
+        ) {
+          throw new WaveChangedError(
+            `wave ${waveId} was approved by the person who started it (four-eyes)`,
           );
         }
       }
@@ -358,10 +421,10 @@ export class WaveStore {
       const update: Record<string, unknown> = { updated_at: now };
       if (t.status) {
         update.status = t.status;
-        update.active_batch_id = TERMINAL_WAVE_STATUSES.includes(t.status)
-          ? null
-          : row.batch_id;
+        if (t.status !== 'NEEDS_ATTENTION') update.attention = null;
       }
+      if (t.attention) update.attention = JSON.stringify(t.attention);
+      if (t.opening !== undefined) update.opening = t.opening;
       if (t.decision) update.decision = JSON.stringify(t.decision);
       if (t.soakEndsAt) update.soak_ends_at = t.soakEndsAt;
       if (t.upgradeStamp) update.upgrade_stamp = t.upgradeStamp;
@@ -371,7 +434,7 @@ export class WaveStore {
         .where({ id: waveId, status: t.expect })
         .update(update);
       if (updated !== 1) {
-        throw new ConflictError(`wave ${waveId} changed meanwhile`);
+        throw new WaveChangedError(`wave ${waveId} changed meanwhile`);
       }
       for (const change of t.clusters ?? []) {
         await this.applyClusterChange(tx, waveId, change, now);
@@ -406,8 +469,89 @@ export class WaveStore {
         );
       }
       await this.insertEvents(tx, waveId, t.events, now);
+      if (t.effects?.length) {
+        await tx(OUTBOX).insert(
+          t.effects.map(effect => ({
+            wave_id: waveId,
+            effect: JSON.stringify(effect),
+            created_at: now,
+          })),
+        );
+      }
+      await this.holdBatchWhileBusy(tx, waveId);
     });
     return this.getOrThrow(waveId);
+  }
+
+  /**
+   * A batch stays busy (no new wave may start on it) while its wave is active, and also after the wave ended while
+   * a merge request of it is open or being opened: a cancelled wave whose MR someone merges in GitLab must still be
+   * able to roll back.
+   */
+  private async holdBatchWhileBusy(tx: Knex.Transaction, waveId: string) {
+    const row = await tx(WAVES).where({ id: waveId }).first();
+    let busy = !TERMINAL_WAVE_STATUSES.includes(row.status) || !!row.opening;
+    if (!busy) {
+      busy = !!(await tx(MERGE_REQUESTS)
+        .where({ wave_id: waveId, state: 'opened' })
+        .first());
+    }
+    const active = busy ? row.batch_id : null;
+    if ((row.active_batch_id ?? null) !== active) {
+      await tx(WAVES).where({ id: waveId }).update({ active_batch_id: active });
+    }
+  }
+
+  private async checkFence(tx: Knex.Transaction, row: any, owner: string) {
+    const [{ now }] = await tx
+      .select({ now: this.clock.at() })
+      .from(tx.raw('(select 1) as one'));
+    if (row.lease_owner !== owner || !(row.lease_expires_at > now)) {
+      throw new LeaseLostError(
+        `this replica no longer holds wave ${row.id} (held by ${
+          row.lease_owner ?? 'nobody'
+        } until ${row.lease_expires_at ?? '-'})`,
+      );
+    }
+  }
+
+  /** Records (or clears, with undefined) the failure of a step that will be tried again. */
+  async recordFailure(
+    waveId: string,
+    failure: WaveFailure | undefined,
+  ): Promise<void> {
+    await this.knex(WAVES)
+      .where({ id: waveId })
+      .update({ last_failure: failure ? JSON.stringify(failure) : null });
+  }
+
+  /** The wave's effects not yet carried out, oldest first. */
+  async pendingEffects(waveId: string): Promise<PendingEffect[]> {
+    const rows = await this.knex(OUTBOX)
+      .where({ wave_id: waveId })
+      .whereNull('done_at')
+      .orderBy('id');
+    return rows.map(r => ({
+      id: r.id,
+      waveId: r.wave_id,
+      effect: JSON.parse(r.effect),
+      attempts: r.attempts,
+    }));
+  }
+
+  async effectDone(id: number): Promise<void> {
+    await this.knex(OUTBOX)
+      .where({ id })
+      .update({ done_at: new Date().toISOString() });
+  }
+
+  async effectFailed(id: number, error: string): Promise<void> {
+    await this.knex(OUTBOX)
+      .where({ id })
+      .update({
+        attempts: this.knex.raw('attempts + 1'),
+        last_error: error.slice(0, 2000),
+      });
   }
 
   private async applyClusterChange(
@@ -509,8 +653,11 @@ export class WaveStore {
       decision: parse(row.decision),
       soakEndsAt: row.soak_ends_at ?? undefined,
       reason: row.reason ?? undefined,
+      attention: parse(row.attention),
+      lastFailure: parse(row.last_failure),
       upgradeStamp: row.upgrade_stamp ?? undefined,
       rollbackStamp: row.rollback_stamp ?? undefined,
+      opening: row.opening ?? undefined,
     };
   }
 

@@ -55,6 +55,15 @@ export interface WaveGitOps {
   close(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
   /** The request's current state in GitLab. */
   refresh(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
+  /**
+   * The open merge requests of the kind in GitLab for the wave's branches, without opening any: how a wave finds
+   * what a crash left behind between GitLab's answer and the commit.
+   */
+  find(
+    kind: 'upgrade' | 'rollback',
+    wave: Wave,
+    clusters: Cluster[],
+  ): Promise<WaveMergeRequest[]>;
 }
 
 /** What the orchestrator does in the clusters. */
@@ -79,6 +88,8 @@ export interface WaveNotifier {
   started(wave: Wave): Promise<void>;
   failed(wave: Wave, reason: string): Promise<void>;
   rolledBack(wave: Wave): Promise<void>;
+  /** The wave stopped for a person: tell its starter and owners why. */
+  needsAttention(wave: Wave, reason: string): Promise<void>;
 }
 
 export interface OrchestratorOptions {
@@ -88,6 +99,15 @@ export interface OrchestratorOptions {
   autoMergeRollback: boolean;
   /** How long istiod may take to reach the target after the merge before the wave rolls back. */
   istiodTimeoutSeconds: number;
+  /**
+   * Whether a merge done in GitLab, without an approval in Fleetdeck, counts as the approval. Off by default: such
+   * a merge is recorded with the GitLab user and the wave waits in NEEDS_ATTENTION for an approval or a rollback.
+   */
+  gitlabMergeApproves?: boolean;
+  /** Four-eyes: whether the starter's own approval counts. */
+  allowSelfApproval?: boolean;
+  /** After how many failed attempts in a row a step stops the wave for a person (NEEDS_ATTENTION). */
+  attentionAfterFailures?: number;
 }
 
 export interface OrchestratorDependencies {

@@ -15,7 +15,10 @@ export type OwnersOfWave = (wave: Wave) => Promise<string[]>;
 
 /**
  * Signals on every transition (a channel per wave, and one for the fleet); notifications to approvers when a
- * wave awaits approval, and to owners when it starts, fails or is rolled back. A failure to notify never fails a step.
+ * wave awaits approval, to owners when it starts, fails or is rolled back, and to the starter and owners when it
+ * needs a person. A failed signal is only logged (the page reads the state on its next refresh); a failed
+ * notification throws, so the outbox that carries it tries again (the notification's scope makes a repeat replace
+ * the first, not add a second).
  */
 export class BackstageWaveNotifier implements WaveNotifier {
   constructor(
@@ -88,6 +91,19 @@ export class BackstageWaveNotifier implements WaveNotifier {
     });
   }
 
+  async needsAttention(wave: Wave, reason: string) {
+    await this.notify(
+      [wave.createdBy, ...(await this.options.ownersOf(wave))],
+      wave,
+      {
+        title: `Istio upgrade to ${wave.targetVersion} on ${wave.batchId} needs attention`,
+        description: `${reason} Retry, cancel or roll back the wave in the portal.`,
+        severity: 'critical',
+        topic: 'upgrade-waves:needs-attention',
+      },
+    );
+  }
+
   private async notify(
     recipients: string[],
     wave: Wave,
@@ -112,16 +128,14 @@ export class BackstageWaveNotifier implements WaveNotifier {
       ),
     ];
     if (!refs.length) return;
-    await this.quietly('notification', () =>
-      this.options.notifications.send({
-        recipients: { type: 'entity', entityRef: refs },
-        payload: {
-          ...payload,
-          link: this.options.wavePath(wave.id),
-          scope: `${payload.topic}:${wave.id}`,
-        },
-      }),
-    );
+    await this.options.notifications.send({
+      recipients: { type: 'entity', entityRef: refs },
+      payload: {
+        ...payload,
+        link: this.options.wavePath(wave.id),
+        scope: `${payload.topic}:${wave.id}`,
+      },
+    });
   }
 
   private async quietly(what: string, fn: () => Promise<void>) {

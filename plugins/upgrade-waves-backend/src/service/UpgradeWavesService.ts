@@ -16,9 +16,12 @@ import {
   ValidationThresholds,
   Wave,
   WAVE_ACTIONS_ALLOWED_IN,
+  WaveAction,
+  waveActionAllowed,
   WaveDetail,
   WavePrerequisite,
 } from '@fleetdeck/plugin-upgrade-waves-common';
+import { sameUser } from '@fleetdeck/backend-common';
 import type { ClusterRegistry } from '../registry/types';
 import type { WaveNotifier } from '../orchestrator/types';
 import { WaveOrchestrator } from '../orchestrator/WaveOrchestrator';
@@ -37,7 +40,7 @@ export interface UpgradeWavesSettings {
 }
 
 function publicWave(wave: StoredWave): Wave {
-  const { upgradeStamp: _u, rollbackStamp: _r, ...rest } = wave;
+  const { upgradeStamp: _u, rollbackStamp: _r, opening: _o, ...rest } = wave;
   return rest;
 }
 
@@ -218,22 +221,43 @@ export class UpgradeWavesService {
     return publicWave(wave);
   }
 
+  /**
+   * Records an approval. Four-eyes compares people (normalized user entity refs), not strings. The merge itself is
+   * the orchestrator's: it merges only in a transaction that finds the wave approved and not cancelled. On a wave
+   * that needs attention because someone merged it in GitLab unapproved, the approval adopts that merge.
+   */
   async approve(waveId: string, actor: string, comment: string) {
     const wave = await this.waveIn(waveId, 'approve');
-    if (wave.createdBy === actor && !this.deps.settings.allowSelfApproval) {
+    if (
+      sameUser(wave.createdBy, actor) &&
+      !this.deps.settings.allowSelfApproval
+    ) {
       throw new NotAllowedError(
         'four-eyes: the person who started a wave cannot approve it',
       );
     }
+    const decision = {
+      decision: 'approved' as const,
+      by: actor,
+      at: new Date().toISOString(),
+      comment,
+    };
     const next = await this.deps.store.transition(waveId, {
-      expect: 'AWAITING_APPROVAL',
-      decision: {
-        decision: 'approved',
-        by: actor,
-        at: new Date().toISOString(),
-        comment,
-      },
-      events: [{ type: 'approved', actor, message: `approved: ${comment}` }],
+      expect: wave.status,
+      decision,
+      ...(wave.status === 'NEEDS_ATTENTION'
+        ? { status: wave.attention!.from }
+        : {}),
+      events: [
+        {
+          type: 'approved',
+          actor,
+          message:
+            wave.status === 'NEEDS_ATTENTION'
+              ? `approved the merge done in GitLab: ${comment}`
+              : `approved: ${comment}`,
+        },
+      ],
     });
     await this.deps.notifier.transitioned(next, 'approved');
     this.deps.kick();
@@ -263,6 +287,33 @@ export class UpgradeWavesService {
       ],
     });
     await this.deps.notifier.transitioned(next, 'rejected');
+    this.deps.kick();
+    return publicWave(next);
+  }
+
+  /** A wave that needs attention goes back to the step it stopped at (a closed rollback MR is opened again). */
+  async retry(waveId: string, actor: string, comment?: string) {
+    const wave = await this.waveIn(waveId, 'retry');
+    const from = wave.attention!.from;
+    const next = await this.deps.store.transition(waveId, {
+      expect: 'NEEDS_ATTENTION',
+      status: from,
+      ...(from === 'ROLLING_BACK' &&
+      wave.attention!.kind === 'merge-request-closed'
+        ? { opening: 'rollback' as const }
+        : {}),
+      events: [
+        {
+          type: 'retried',
+          from: 'NEEDS_ATTENTION',
+          to: from,
+          actor,
+          message: comment ? `retried: ${comment}` : 'retried',
+        },
+      ],
+    });
+    await this.deps.store.recordFailure(waveId, undefined);
+    await this.deps.notifier.transitioned(next, 'retried');
     this.deps.kick();
     return publicWave(next);
   }
@@ -367,15 +418,29 @@ export class UpgradeWavesService {
 
   private async waveIn(
     waveId: string,
-    action: keyof typeof WAVE_ACTIONS_ALLOWED_IN,
+    action: WaveAction,
   ): Promise<StoredWave> {
     const wave = await this.deps.store.getOrThrow(waveId);
-    const allowed = WAVE_ACTIONS_ALLOWED_IN[action];
-    if (!allowed.includes(wave.status)) {
+    if (!waveActionAllowed(wave, action)) {
+      const allowed = WAVE_ACTIONS_ALLOWED_IN[action];
+      const why =
+        wave.status === 'NEEDS_ATTENTION'
+          ? {
+              approve: 'only a merge done in GitLab without an approval can be approved here',
+              reject: '',
+              pause: '',
+              resume: '',
+              rollback: 'the upgrade was not merged; cancel it instead',
+              cancel: 'the upgrade may already be merged; roll it back instead',
+              retry: 'a merge done in GitLab needs an approval or a rollback',
+            }[action]
+          : wave.status === 'MERGING' && (action === 'cancel' || action === 'reject')
+          ? 'it is approved and being merged; roll it back once merged'
+          : '';
       throw new ConflictError(
-        `cannot ${action} wave ${waveId}: it is ${
-          wave.status
-        } (allowed in ${allowed.join(', ')})`,
+        `cannot ${action} wave ${waveId}: it is ${wave.status}${
+          why ? ` (${why})` : ` (allowed in ${allowed.join(', ')})`
+        }`,
       );
     }
     return wave;
