@@ -8,6 +8,7 @@ import type {
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import type { GitLabMergeRequests, MergeRequest } from '../gitlab';
 import type { WaveGitOps, WaveReport } from '../orchestrator/types';
+import { gitlabLines, gitlabText } from './gitlabText';
 import {
   MergeRequestFlow,
   rollbackBranch,
@@ -20,22 +21,41 @@ function percent(fraction: number) {
   return `${(fraction * 100).toFixed(2)} %`;
 }
 
-/** The MR description: clusters, pre-check results and the baseline, as GUARD's reviewers read them. */
+/** One row of a Markdown table, every cell escaped so that it stays one cell and one line. */
+function row(cells: string[]): string {
+  return `| ${cells.map(gitlabText).join(' | ')} |`;
+}
+
+/**
+ * The MR description: clusters, pre-check results and the baseline, as GUARD's reviewers read them. Every
+ * text that comes from a person or a cluster goes through {@link gitlabText}, so none of it becomes a quick
+ * action, a mention, a reference, a link or HTML in GitLab.
+ */
 export function mergeRequestDescription(
   kind: 'upgrade' | 'rollback',
   wave: Wave,
   clusters: Cluster[],
   report: WaveReport,
 ): string {
+  const text = gitlabText;
   const version =
     kind === 'upgrade' ? wave.targetVersion : wave.previousVersion;
   const lines = [
     kind === 'upgrade'
-      ? `Upgrades Istio from ${wave.previousVersion} to **${version}** on batch \`${wave.batchId}\`.`
-      : `Rolls Istio on batch \`${wave.batchId}\` back from ${wave.targetVersion} to **${version}**.`,
+      ? `Upgrades Istio from ${text(wave.previousVersion)} to **${text(
+          version,
+        )}** on batch **${text(wave.batchId)}**.`
+      : `Rolls Istio on batch **${text(wave.batchId)}** back from ${text(
+          wave.targetVersion,
+        )} to **${text(version)}**.`,
     '',
-    `Opened by Fleetdeck upgrade wave \`${wave.id}\`, started by ${wave.createdBy}.`,
-    kind === 'rollback' && wave.reason ? `\nWhy: ${wave.reason}` : '',
+    `Opened by Fleetdeck upgrade wave ${text(wave.id)}, started by ${text(
+      wave.createdBy,
+    )}.`,
+    // The reason keeps its lines, each quoted and escaped on its own.
+    ...(kind === 'rollback' && wave.reason
+      ? ['', 'Why:', '', ...gitlabLines(wave.reason).map(line => `> ${line}`)]
+      : []),
     '',
     '## Clusters',
     '',
@@ -43,9 +63,9 @@ export function mergeRequestDescription(
     '| --- | --- | --- | --- |',
     ...clusters.map(
       c =>
-        `| ${c.name} | ${c.environment} | ${c.region} | ${c.gitops.paths
-          .map(p => `\`${p}\``)
-          .join('<br>')} |`,
+        `| ${text(c.name)} | ${text(c.environment)} | ${text(
+          c.region,
+        )} | ${c.gitops.paths.map(text).join('<br>')} |`,
     ),
     '',
     '## Pre-checks',
@@ -54,12 +74,8 @@ export function mergeRequestDescription(
     '| --- | --- | --- | --- |',
     ...report.checks
       .filter(c => c.phase === 'pre')
-      .map(
-        (c: CheckResult) =>
-          `| ${c.clusterId} | ${c.check} | ${c.outcome} | ${c.message.replace(
-            /\|/g,
-            '\\|',
-          )} |`,
+      .map((c: CheckResult) =>
+        row([c.clusterId, c.check, c.outcome, c.message]),
       ),
     '',
     '## Metric baseline',
@@ -68,10 +84,13 @@ export function mergeRequestDescription(
     '| --- | --- | --- | --- |',
     ...report.clusters.map((c: WaveCluster) =>
       c.baseline
-        ? `| ${c.name} | ${c.baseline.requestRate.toFixed(1)} | ${percent(
-            c.baseline.errorRate,
-          )} | ${c.baseline.latencyP95Ms.toFixed(0)} ms |`
-        : `| ${c.name} | – | – | – |`,
+        ? row([
+            c.name,
+            c.baseline.requestRate.toFixed(1),
+            percent(c.baseline.errorRate),
+            `${c.baseline.latencyP95Ms.toFixed(0)} ms`,
+          ])
+        : row([c.name, '–', '–', '–']),
     ),
     '',
     'Only `spec.chart.spec.version` of the Istio HelmReleases changes; Flux applies it after the merge.',
@@ -79,11 +98,28 @@ export function mergeRequestDescription(
   return lines.join('\n');
 }
 
+/** The commit message: the title, then the wave and its clusters, escaped as the description is. */
+export function mergeRequestCommitMessage(
+  title: string,
+  wave: Wave,
+  clusters: Cluster[],
+): string {
+  return `${title}\n\nFleetdeck upgrade wave ${gitlabText(wave.id)}: ${clusters
+    .map(c => gitlabText(c.name))
+    .join(', ')}`;
+}
+
 function toWaveMergeRequest(
   mr: MergeRequest,
   from: WaveMergeRequest,
 ): WaveMergeRequest {
-  return { ...from, state: mr.state, webUrl: mr.webUrl };
+  return {
+    ...from,
+    state: mr.state,
+    webUrl: mr.webUrl,
+    ...(mr.mergedBy ? { mergedBy: mr.mergedBy } : {}),
+    ...(mr.closedBy ? { closedBy: mr.closedBy } : {}),
+  };
 }
 
 /** A wave's merge requests in GitLab: one per GitOps project of its clusters. */
@@ -130,9 +166,7 @@ export class GitLabWaveMergeRequests implements WaveGitOps {
           description: mergeRequestDescription(kind, wave, members, report),
           paths: members.flatMap(c => c.gitops.paths),
           version,
-          commitMessage: `${title}\n\nFleetdeck upgrade wave ${
-            wave.id
-          }: ${members.map(c => c.name).join(', ')}`,
+          commitMessage: mergeRequestCommitMessage(title, wave, members),
         }),
       );
     }

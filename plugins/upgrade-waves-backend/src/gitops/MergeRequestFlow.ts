@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { WaveMergeRequest } from '@fleetdeck/plugin-upgrade-waves-common';
 import type { GitLabMergeRequests, MergeRequest } from '../gitlab';
+import { gitlabText } from './gitlabText';
 import { assertChartVersion, HelmReleaseEditor } from './HelmReleaseEditor';
 
 /** The branch of an upgrade MR (GUARD's naming). */
@@ -9,9 +10,9 @@ export function upgradeBranch(version: string, batchId: string): string {
   return `feature/istio-${version}-${batchId}`;
 }
 
-/** The title of an upgrade MR (GUARD's naming). */
+/** The title of an upgrade MR (GUARD's naming), its parts escaped for GitLab. */
 export function upgradeTitle(version: string, batchId: string): string {
-  return `Istio upgrade to v${version} for ${batchId}`;
+  return `Istio upgrade to v${gitlabText(version)} for ${gitlabText(batchId)}`;
 }
 
 /** The branch of a rollback MR to `previous` (GUARD's naming). */
@@ -19,9 +20,11 @@ export function rollbackBranch(previous: string, batchId: string): string {
   return `rollback/istio-${previous}-${batchId}`;
 }
 
-/** The title of a rollback MR to `previous` (GUARD's naming). */
+/** The title of a rollback MR to `previous` (GUARD's naming), its parts escaped for GitLab. */
 export function rollbackTitle(previous: string, batchId: string): string {
-  return `Rollback Istio to v${previous} for ${batchId}`;
+  return `Rollback Istio to v${gitlabText(previous)} for ${gitlabText(
+    batchId,
+  )}`;
 }
 
 /** One change of chart version in one GitOps project. */
