@@ -232,6 +232,8 @@ export function mockUpgradeWavesApi(
     resumeWave: jest.fn(async () => wave({ paused: false })),
     rollbackWave: jest.fn(async () => wave({ status: 'ROLLING_BACK' })),
     cancelWave: jest.fn(async () => wave({ status: 'CANCELLED' })),
+    // Back to the step it stopped at; the attention is cleared.
+    retryWave: jest.fn(async () => wave({ status: 'UPGRADING' })),
     getBlastRadius: jest.fn(async () => blastRadius()),
     getComponentWaves: jest.fn(async (entityRef: string) => ({
       entityRef,

@@ -7,35 +7,39 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Wave,
-  WAVE_ACTIONS_ALLOWED_IN,
+  WaveAction,
+  waveActionAllowed,
   waveApprovePermission,
   wavePausePermission,
   waveRollbackPermission,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 
-/** The buttons of a wave page. */
-export type WaveAction = keyof typeof WAVE_ACTIONS_ALLOWED_IN;
+/** The buttons of a wave page: one per action a person can take on a wave. */
+export type { WaveAction };
 
 /** Whether a button is shown, and when shown whether it is enabled or why not. */
 export interface WaveActionState {
-  /** The wave's state allows the action (the backend answers 409 otherwise); hidden when false. */
+  /** The wave allows the action now (`waveActionAllowed`; the backend answers 409 otherwise); hidden when false. */
   available: boolean;
   /** Why the button is disabled; undefined when the user may click it (or while permissions load). */
   disabledReason?: string;
   loading: boolean;
 }
 
-const PERMISSION_OF = {
+const PERMISSION_OF: Record<WaveAction, typeof waveApprovePermission> = {
   approve: waveApprovePermission,
   reject: waveApprovePermission,
   pause: wavePausePermission,
   resume: wavePausePermission,
   cancel: wavePausePermission,
+  // The backend guards retry with the pause permission: both only steer a wave that is already running.
+  retry: wavePausePermission,
   rollback: waveRollbackPermission,
-} as const;
+};
 
 /**
- * The state of each action button for `wave` and the signed-in user: available in the wave's state, allowed by
+ * The state of each action button for `wave` and the signed-in user: open on the wave now (`waveActionAllowed`,
+ * the rule the backend enforces: on a wave that needs attention it depends on why), allowed by
  * the permission framework, and — for approve — not the wave's starter unless
  * `upgradeWaves.approval.allowSelfApproval` (four-eyes, as the backend enforces it).
  */
@@ -67,7 +71,7 @@ export function useWaveActions(
     const decision = decisions[permission.name];
     const available =
       wave !== undefined &&
-      WAVE_ACTIONS_ALLOWED_IN[action].includes(wave.status) &&
+      waveActionAllowed(wave, action) &&
       (action === 'pause' ? !wave.paused : true) &&
       (action === 'resume' ? wave.paused : true);
     if (decision.loading) return { available, loading: true };
@@ -96,5 +100,6 @@ export function useWaveActions(
     resume: stateOf('resume'),
     rollback: stateOf('rollback'),
     cancel: stateOf('cancel'),
+    retry: stateOf('retry'),
   };
 }

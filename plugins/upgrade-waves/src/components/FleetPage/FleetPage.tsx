@@ -11,12 +11,14 @@ import {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ResourceView } from '@fleetdeck/frontend-common';
 import { Batch, Wave } from '@fleetdeck/plugin-upgrade-waves-common';
 import { LiveFleet, useLiveFleet } from '../../hooks/useLiveFleet';
 import { ActiveWavesTable, activeWaves } from '../ActiveWavesTable';
 import { BatchCard } from '../BatchCard';
 import { StartWaveButton } from '../StartWaveDialog';
+import { WaveLink } from '../WavesTable';
 
 const exampleConfig = `upgradeWaves:
   registry:
@@ -59,6 +61,34 @@ function NotLiveNote() {
       Live updates are off: this app has no signals API (the
       @backstage/plugin-signals frontend plugin). Reload the page to see
       changes.
+    </Alert>
+  );
+}
+
+/** The waves stopped for a person, first on the page: each linked, with why. */
+export function NeedsAttentionSummary(props: { waves: Wave[] }) {
+  const stopped = useMemo(
+    () => props.waves.filter(w => w.status === 'NEEDS_ATTENTION'),
+    [props.waves],
+  );
+  if (stopped.length === 0) return null;
+  const title =
+    stopped.length === 1
+      ? '1 wave needs attention'
+      : `${stopped.length} waves need attention`;
+  return (
+    <Alert severity="error" aria-label={title}>
+      <AlertTitle>{title}</AlertTitle>
+      <Box component="ul" m={0} pl={2}>
+        {stopped.map(w => (
+          <li key={w.id}>
+            <WaveLink wave={w} />
+            {w.attention || w.reason
+              ? `: ${w.attention?.reason ?? w.reason}`
+              : ''}
+          </li>
+        ))}
+      </Box>
     </Alert>
   );
 }
@@ -106,6 +136,7 @@ export function FleetOverview(props: { fleet: LiveFleet }) {
         ) : (
           <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
             {!live && <NotLiveNote />}
+            <NeedsAttentionSummary waves={waves.value ?? []} />
             <ContentHeader title="Fleet">
               <StartWaveButton batches={value} waves={waves.value ?? []} />
             </ContentHeader>

@@ -34,9 +34,17 @@ export function diffSummary(diff: NonNullable<WaveMergeRequest['diff']>) {
   return `${files}, +${diff.additions} −${diff.deletions}`;
 }
 
+/** Who merged or closed it in GitLab, as GitLab last said: "merged by @linus". */
+export function mergedOrClosedBy(mr: WaveMergeRequest): string | undefined {
+  if (mr.state === 'merged' && mr.mergedBy) return `merged by @${mr.mergedBy}`;
+  if (mr.state === 'closed' && mr.closedBy) return `closed by @${mr.closedBy}`;
+  return undefined;
+}
+
 function MergeRequestItem(props: { mr: WaveMergeRequest }) {
   const { mr } = props;
   const classes = useStyles();
+  const by = mergedOrClosedBy(mr);
   return (
     <li className={classes.item}>
       <Typography variant="overline" color="textSecondary" component="p">
@@ -52,6 +60,11 @@ function MergeRequestItem(props: { mr: WaveMergeRequest }) {
         Branch <span className={classes.branch}>{mr.branch}</span>
         {mr.diff ? ` · ${diffSummary(mr.diff)}` : ''}
       </Typography>
+      {by && (
+        <Typography variant="body2" color="textSecondary">
+          {by}
+        </Typography>
+      )}
     </li>
   );
 }

@@ -10,6 +10,7 @@ type Tone = 'ok' | 'active' | 'waiting' | 'error' | 'neutral';
 const WAVE_TONES: Record<WaveStatus, Tone> = {
   PRE_CHECKS: 'active',
   AWAITING_APPROVAL: 'waiting',
+  MERGING: 'active',
   UPGRADING: 'active',
   SOAKING: 'active',
   SUCCEEDED: 'ok',
@@ -17,6 +18,8 @@ const WAVE_TONES: Record<WaveStatus, Tone> = {
   ROLLING_BACK: 'error',
   ROLLED_BACK: 'error',
   CANCELLED: 'neutral',
+  // Stopped for a person: the error tone, so it stands out in every list.
+  NEEDS_ATTENTION: 'error',
 };
 
 const CLUSTER_TONES: Record<ClusterStatus, Tone> = {

@@ -35,7 +35,7 @@ interface ActionSpec {
     text(wave: Wave): string;
     button: string;
     busy: string;
-    /** A comment is required (approve, reject) or optional (rollback, cancel). */
+    /** A comment is required (approve, reject) or optional (retry, rollback, cancel). */
     commentRequired: boolean;
   };
 }
@@ -50,7 +50,15 @@ const ACTIONS: Record<WaveAction, ActionSpec> = {
     confirm: {
       title: w => `Approve the wave to ${w.targetVersion} on ${w.batchId}?`,
       text: w =>
-        `The upgrade merge request is merged and the clusters of ${w.batchId} move from Istio ${w.previousVersion} to ${w.targetVersion}. Your name, the time and your comment are recorded in the audit log.`,
+        w.status === 'NEEDS_ATTENTION'
+          ? `The upgrade merge request was merged in GitLab without an approval here. Approving adopts the merge done in GitLab: the wave goes on from ${statusLabel(
+              w.attention?.from ?? 'MERGING',
+            )} and the clusters of ${w.batchId} move from Istio ${
+              w.previousVersion
+            } to ${
+              w.targetVersion
+            }. Your name, the time and your comment are recorded in the audit log.`
+          : `The upgrade merge request is merged and the clusters of ${w.batchId} move from Istio ${w.previousVersion} to ${w.targetVersion}. Your name, the time and your comment are recorded in the audit log.`,
       button: 'Approve wave',
       busy: 'Approving…',
       commentRequired: true,
@@ -108,23 +116,76 @@ const ACTIONS: Record<WaveAction, ActionSpec> = {
     failed: 'The wave was not cancelled',
     confirm: {
       title: w => `Cancel the wave to ${w.targetVersion} on ${w.batchId}?`,
+      // Not "no cluster changed": GitLab may show the merge request merged after all, and the wave then rolls back.
       text: () =>
-        'The wave stops for good and its merge request, if any, is closed; no cluster has been changed yet. Start a new wave to try again.',
+        'The wave stops for good and its merge request, if any, is closed unmerged. Should GitLab show it merged after all, the wave follows that and rolls back. Start a new wave to try again.',
       button: 'Cancel the wave',
       busy: 'Cancelling…',
       commentRequired: false,
     },
   },
+  retry: {
+    label: 'Retry',
+    color: 'primary',
+    variant: 'contained',
+    call: (api, id, comment) => api.retryWave(id, comment),
+    failed: 'The wave was not retried',
+    confirm: {
+      title: w => `Retry the wave to ${w.targetVersion} on ${w.batchId}?`,
+      text: w =>
+        `The wave returns to ${statusLabel(
+          w.attention?.from ?? w.status,
+        )}, the step it stopped at, and that step is tried again${
+          w.attention?.kind === 'merge-request-closed' &&
+          w.attention.from === 'ROLLING_BACK'
+            ? ' (the rollback merge request is opened again)'
+            : ''
+        }. Fix what stopped it first. Your name, the time and your comment are recorded in the audit log.`,
+      button: 'Retry wave',
+      busy: 'Retrying…',
+      commentRequired: false,
+    },
+  },
 };
+
+/** What each way out of NEEDS_ATTENTION does, in a few words, for the wave page's alert. */
+export function wayOutText(action: WaveAction, wave: Wave): string | undefined {
+  const from = statusLabel(wave.attention?.from ?? wave.status);
+  switch (action) {
+    case 'approve':
+      return `adopts the merge done in GitLab; the wave goes on from ${from}`;
+    case 'retry':
+      return `back to ${from}, the step it stopped at`;
+    case 'rollback':
+      return `a rollback merge request returns the clusters to Istio ${wave.previousVersion}`;
+    case 'cancel':
+      return 'stops the wave for good; its merge request is closed unmerged';
+    default:
+      return undefined;
+  }
+}
 
 const ORDER: WaveAction[] = [
   'approve',
+  'retry',
   'reject',
   'pause',
   'resume',
   'rollback',
   'cancel',
 ];
+
+/** The actions whose buttons show, in the order they show. */
+export function shownActions(
+  actions: Record<WaveAction, WaveActionState>,
+): WaveAction[] {
+  return ORDER.filter(action => actions[action].available);
+}
+
+/** A button's label. */
+export function actionLabel(action: WaveAction): string {
+  return ACTIONS[action].label;
+}
 
 const useStyles = makeStyles(theme => ({
   buttons: {
@@ -244,10 +305,10 @@ function ConfirmDialog(props: {
 }
 
 /**
- * The wave's buttons: Approve / Reject (with a required comment), Pause / Resume, Roll back and Cancel wave. A
- * button shows only in the states that allow its action, and is disabled — with the reason as its tooltip and as
- * text under the buttons — when the user may not take it. Approve, Reject, Roll back and Cancel ask first; errors
- * show in place.
+ * The wave's buttons: Approve / Reject (with a required comment), Retry, Pause / Resume, Roll back and Cancel wave.
+ * A button shows only while `waveActionAllowed` opens its action on the wave, and is disabled — with the reason as
+ * its tooltip and as text under the buttons — when the user may not take it. Approve, Reject, Retry, Roll back and
+ * Cancel ask first; errors show in place.
  */
 export function WaveActions(props: {
   wave: Wave;
@@ -261,7 +322,7 @@ export function WaveActions(props: {
   const [running, setRunning] = useState<WaveAction>();
   const [error, setError] = useState<{ action: WaveAction; error: Error }>();
 
-  const shown = ORDER.filter(action => actions[action].available);
+  const shown = shownActions(actions);
   if (shown.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">

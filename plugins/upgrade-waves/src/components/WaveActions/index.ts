@@ -1,1 +1,6 @@
-export { WaveActions } from './WaveActions';
+export {
+  actionLabel,
+  shownActions,
+  WaveActions,
+  wayOutText,
+} from './WaveActions';
