@@ -3,7 +3,12 @@
  *
  * @packageDocumentation
  */
-export { actorOf, notJsonIsBadRequest, parseRequest } from './requests';
+export {
+  actorOf,
+  notJsonIsBadRequest,
+  nulIsBadRequest,
+  parseRequest,
+} from './requests';
 export {
   authorizeUser,
   normalizeUserRef,

@@ -1,6 +1,8 @@
 import {
   coreServices,
   createServiceFactory,
+  DatabaseService,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -51,3 +53,24 @@ export {
 export type { OpenApiDocument } from './openApi';
 export { restCaller } from './restCaller';
 export type { RestCall } from './restCaller';
+export { fuzzedOperations, fuzzRoutes, requestOf } from './routeFuzz';
+export type {
+  FuzzedOperation,
+  FuzzedRequest,
+  RouteFuzzOptions,
+  RouteFuzzResult,
+} from './routeFuzz';
+
+/**
+ * The database service of a test backend, on a database a test made (such as a fresh one of `TestDatabases.init`
+ * for SQLite or PostgreSQL); the plugin runs its own migrations on it.
+ */
+export function databaseServiceOn(
+  getClient: DatabaseService['getClient'],
+): ServiceFactory<DatabaseService, 'plugin'> {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: {},
+    factory: () => ({ getClient }),
+  });
+}

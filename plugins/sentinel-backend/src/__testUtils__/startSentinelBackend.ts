@@ -8,6 +8,7 @@ import {
   coreServices,
   createServiceFactory,
   LoggerService,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -24,6 +25,8 @@ export interface SentinelBackendOptions {
   config: object;
   /** Users whose every permission request is denied. */
   deniedUsers?: string[];
+  /** The database service, e.g. `databaseServiceOn` a PostgreSQL of `TestDatabases`; by default the one `backend.database` configures. */
+  database?: ServiceFactory;
 }
 
 export interface SentinelBackend {
@@ -70,7 +73,7 @@ export async function startSentinelBackend(
     features: [
       sentinelPlugin,
       mockServices.rootConfig.factory({ data: options.config as any }),
-      databaseServiceFactory,
+      options.database ?? databaseServiceFactory,
       schedulerServiceFactory,
       createServiceFactory({
         service: coreServices.logger,

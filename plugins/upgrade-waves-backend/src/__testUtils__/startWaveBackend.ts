@@ -2,7 +2,10 @@ import {
   permissionsDenyingUsers,
   recordingSignals,
 } from '@fleetdeck/backend-common/testUtils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -21,6 +24,8 @@ export interface WaveBackendOptions {
   config: object;
   /** Users whose every permission request is denied. */
   deniedUsers?: string[];
+  /** The database service, e.g. `databaseServiceOn` a PostgreSQL of `TestDatabases`; by default the one `backend.database` configures. */
+  database?: ServiceFactory;
   /** Log level of the backend's logger; silent by default. */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   /** Catalog entities, for the blast radius and the owners notified. */
@@ -48,7 +53,7 @@ export async function startWaveBackend(
       upgradeWavesPlugin,
       mockServices.rootConfig.factory({ data: options.config as any }),
       mockServices.rootLogger.factory({ level: options.logLevel ?? 'none' }),
-      databaseServiceFactory,
+      options.database ?? databaseServiceFactory,
       schedulerServiceFactory,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       permissionsDenyingUsers(options.deniedUsers ?? []),

@@ -8,7 +8,11 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  BATCH_ID_MAX_LENGTH,
+  CLUSTER_ID_MAX_LENGTH,
   clusterRegisterPermission,
+  ISTIO_VERSION_MAX_LENGTH,
+  WAVE_COMMENT_MAX_LENGTH,
   waveApprovePermission,
   waveCreatePermission,
   waveOverrideOrderPermission,
@@ -18,6 +22,7 @@ import {
 import {
   authorizeUser,
   notJsonIsBadRequest,
+  nulIsBadRequest,
   parseRequest,
 } from '@fleetdeck/backend-common';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -32,11 +37,14 @@ import { UpgradeWavesService } from './UpgradeWavesService';
 
 const versionSchema = z
   .string()
+  .max(ISTIO_VERSION_MAX_LENGTH)
   .regex(ISTIO_VERSION_PATTERN, 'must be a version like 1.23.0');
+const batchIdSchema = z.string().min(1).max(BATCH_ID_MAX_LENGTH);
+const commentSchema = z.string().max(WAVE_COMMENT_MAX_LENGTH);
 
 const startWaveSchema = z
   .object({
-    batchId: z.string().min(1).max(100),
+    batchId: batchIdSchema,
     targetVersion: versionSchema,
     soakSeconds: z
       .number()
@@ -45,20 +53,20 @@ const startWaveSchema = z
       .max(7 * 24 * 3600)
       .optional(),
     overrideOrder: z.boolean().optional(),
-    reason: z.string().max(2000).optional(),
+    reason: commentSchema.optional(),
   })
   .strict();
 
 const requiredComment = z
-  .object({ comment: z.string().trim().min(1, 'is required').max(2000) })
+  .object({ comment: commentSchema.trim().min(1, 'is required') })
   .strict();
 const optionalComment = z
-  .object({ comment: z.string().max(2000).optional() })
+  .object({ comment: commentSchema.optional() })
   .strict();
 
 const listWavesQuery = z.object({
-  batchId: z.string().optional(),
-  clusterId: z.string().optional(),
+  batchId: z.string().max(BATCH_ID_MAX_LENGTH).optional(),
+  clusterId: z.string().max(CLUSTER_ID_MAX_LENGTH).optional(),
 });
 
 const componentWavesQuery = z.object({
@@ -91,6 +99,8 @@ export function createRouter(options: RouterOptions): express.Router {
   const { service, httpAuth, permissions } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  // PostgreSQL refuses NUL in text, even in a lookup: a 400 here rather than a 500 there.
+  router.use(nulIsBadRequest);
 
   const authorize = (req: express.Request, permission: BasicPermission) =>
     authorizeUser(httpAuth, permissions, req, permission);

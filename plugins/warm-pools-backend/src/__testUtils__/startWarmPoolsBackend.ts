@@ -4,6 +4,7 @@ import {
   restCaller,
   RestCall,
 } from '@fleetdeck/backend-common/testUtils';
+import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
@@ -19,6 +20,8 @@ export interface WarmPoolsBackendOptions {
   config: object;
   /** Users whose every permission request is denied. */
   deniedUsers?: string[];
+  /** The database service, e.g. `databaseServiceOn` a PostgreSQL of `TestDatabases`; by default the one `backend.database` configures. */
+  database?: ServiceFactory;
 }
 
 export interface WarmPoolsBackend {
@@ -42,7 +45,7 @@ export async function startWarmPoolsBackend(
     features: [
       warmPoolsPlugin,
       mockServices.rootConfig.factory({ data: options.config as any }),
-      databaseServiceFactory,
+      options.database ?? databaseServiceFactory,
       schedulerServiceFactory,
       permissionsDenyingUsers(options.deniedUsers ?? []),
       recordingSignals(signals),
