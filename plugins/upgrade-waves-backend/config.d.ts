@@ -121,6 +121,26 @@ export interface Config {
       /** Workloads restarted at once per cluster. Default 5. */
       concurrency?: number;
     };
+      /**
+       * The longest one GitLab call waits for the rate limiter or for a `Retry-After` GitLab sent, in seconds;
+       * default 60. A call that would wait longer fails at once with a retryable 503 saying until when GitLab
+       * is waited for, and no replica sends GitLab a request before then.
+       */
+      maxWaitSeconds?: number;
+    };
+    /**
+     * How long each request to a remote system may take before it is abandoned and reported as a retryable
+     * 503 naming the host and the action. Waits in the GitLab rate limiter are not counted.
+     */
+    timeouts?: {
+      /** One HTTP request to GitLab, in milliseconds. Default 30000. */
+      gitlabMs?: number;
+      /** One request to a cluster's Kubernetes API, in milliseconds. Default 30000. */
+      kubernetesMs?: number;
+      /** One request to Prometheus, Alertmanager or Datadog, in milliseconds. Default 15000. */
+      metricsMs?: number;
+      /** One DynamoDB call of the cluster registry, its SDK retries included, in milliseconds. Default 10000. */
+      dynamodbMs?: number;
     /** A kubeconfig file for clusters reached by context. */
     kubeconfig?: string;
     prometheus?: { url: string };

@@ -2,6 +2,42 @@ import type { Config } from '@backstage/config';
 import type { OrchestratorOptions } from './orchestrator/types';
 import type { UpgradeWavesSettings } from './service/UpgradeWavesService';
 
+/** How long one request to each remote system may take, in milliseconds. */
+export interface RemoteCallTimeouts {
+  gitlabMs: number;
+  kubernetesMs: number;
+  metricsMs: number;
+  dynamodbMs: number;
+}
+
+/** The defaults of `upgradeWaves.timeouts` (see config.d.ts); clients built without config use them too. */
+export const DEFAULT_TIMEOUTS: Readonly<RemoteCallTimeouts> = Object.freeze({
+  gitlabMs: 30_000,
+  kubernetesMs: 30_000,
+  metricsMs: 15_000,
+  dynamodbMs: 10_000,
+});
+
+/** `upgradeWaves.timeouts`, each a positive number of milliseconds. */
+export function readTimeouts(root: Config): RemoteCallTimeouts {
+  const timeouts = root.getOptionalConfig('upgradeWaves.timeouts');
+  const read = (key: keyof RemoteCallTimeouts): number => {
+    const value = timeouts?.getOptionalNumber(key) ?? DEFAULT_TIMEOUTS[key];
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new Error(
+        `upgradeWaves.timeouts.${key} must be a positive number of milliseconds, not ${value}`,
+      );
+    }
+    return value;
+  };
+  return {
+    gitlabMs: read('gitlabMs'),
+    kubernetesMs: read('kubernetesMs'),
+    metricsMs: read('metricsMs'),
+    dynamodbMs: read('dynamodbMs'),
+  };
+}
+
 /** Everything the plugin reads from `upgradeWaves`, read in one place (the parts with their own readers aside). */
 export interface UpgradeWavesConfig {
   settings: UpgradeWavesSettings;
@@ -11,6 +47,7 @@ export interface UpgradeWavesConfig {
   approvers: string[];
   checks: { concurrency: number; timeoutMs: number };
   restartConcurrency: number;
+  timeouts: RemoteCallTimeouts;
 }
 
 export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
@@ -64,3 +101,4 @@ export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
     restartConcurrency: config?.getOptionalNumber('restart.concurrency') ?? 5,
   };
 }
+    timeouts: readTimeouts(root),

@@ -150,7 +150,8 @@ export const upgradeWavesPlugin = createBackendPlugin({
           gitops: new GitLabWaveMergeRequests(
             configuredLater(
               'GitLab for upgrade waves',
-              () => GitLabMergeRequests.fromConfig(config, { logger }),
+              // the database makes the GitLab rate limit and Retry-After one for all replicas
+              () => GitLabMergeRequests.fromConfig(config, { logger, knex }),
               logger,
             ),
             logger,

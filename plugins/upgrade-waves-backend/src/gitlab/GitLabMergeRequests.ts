@@ -1,9 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { Gitlab } from '@gitbeaker/rest';
+import type { Knex } from 'knex';
+import { readTimeouts } from '../config';
 import { requestFailure, toGitLabError } from './errors';
-import { GitLabRateLimiter } from './GitLabRateLimiter';
-import { createLimitedRequester } from './requester';
+import { GitLabRateLimiter, GitLabRequestLimiter } from './GitLabRateLimiter';
+import { createLimitedRequester, withGitLabSignal } from './requester';
+import { SharedGitLabRateLimiter } from './SharedGitLabRateLimiter';
 
 /** A merge request as the upgrade waves see it. */
 export interface MergeRequest {
@@ -32,14 +35,21 @@ export interface GitLabMergeRequestsOptions {
   /** GitLab's base URL, e.g. `https://gitlab.example.com` or `http://127.0.0.1:1234`. */
   host: string;
   token: string;
-  /** Shared by every GitLab call of the backend. */
-  limiter: GitLabRateLimiter;
+/** Per call: the caller's signal cancels the call's waits and requests (e.g. a wave's lease was lost). */
+export interface GitLabCallOptions {
+  signal?: AbortSignal;
+}
+
+  /** Shared by every GitLab call of the backend (and, when a {@link SharedGitLabRateLimiter}, of every replica). */
+  limiter: GitLabRequestLimiter;
   /** Attempts per request, the first included (429, 5xx and connection failures are retried). */
   maxAttempts: number;
   logger: LoggerService;
   /** The wait between attempts; tests shorten it. */
   sleep?: (ms: number) => Promise<void>;
 }
+  /** How long one HTTP request may take; 30 s by default. */
+  timeoutMs?: number;
 
 type GitbeakerMergeRequest = {
   iid: number;
@@ -58,12 +68,19 @@ type GitbeakerMergeRequest = {
 export class GitLabMergeRequests {
   /**
    * Reads `upgradeWaves.gitlab`: `host` (the `integrations.gitlab[].host` to use; the first
-   * entry when left out), `requestsPerMinute` (600) and `maxAttempts` (6); the token and base
-   * URL come from that `integrations.gitlab` entry.
+   * entry when left out), `requestsPerMinute` (600), `rateLimitWindowSeconds` (60), `maxWaitSeconds` (60) and
+   * `maxAttempts` (6), and `upgradeWaves.timeouts.gitlabMs`; the token and base URL come from that
+   * `integrations.gitlab` entry. With `knex` (the plugin's database, migrated), the rate limit and GitLab's
+   * `Retry-After` are shared by every replica; without it, they hold for this process only.
    */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: {
+      logger: LoggerService;
+      knex?: Knex;
+      /** Told when GitLab asks (Retry-After) to be left alone until `until`. */
+      onBlocked?: (event: { host: string; until: Date }) => void;
+    },
   ): GitLabMergeRequests {
     const own = config.getOptionalConfig('upgradeWaves.gitlab');
     const wantedHost = own?.getOptionalString('host');
@@ -102,24 +119,36 @@ export class GitLabMergeRequests {
       host: baseUrlOf(
         host,
         integration.getOptionalString('baseUrl'),
+    const maxWaitSeconds = own?.getOptionalNumber('maxWaitSeconds') ?? 60;
+    if (!(maxWaitSeconds >= 0)) {
+      throw new Error(
+        `upgradeWaves.gitlab.maxWaitSeconds must be zero or more, not ${maxWaitSeconds}`,
+      );
+    }
         integration.getOptionalString('apiBaseUrl'),
       ),
       token,
-      limiter: limiterFor(
+      limiter: limiterFor({
+        host,
         requestsPerMinute,
-        own?.getOptionalNumber('rateLimitWindowSeconds') ?? 60,
-      ),
+        windowSeconds: own?.getOptionalNumber('rateLimitWindowSeconds') ?? 60,
+        maxWaitMs: maxWaitSeconds * 1000,
+        knex: options.knex,
+        onBlocked: options.onBlocked,
+      }),
       maxAttempts,
       logger: options.logger,
     });
   }
 
+      timeoutMs: readTimeouts(config).gitlabMs,
   readonly host: string;
   readonly #api: Gitlab;
 
   constructor(options: GitLabMergeRequestsOptions) {
     if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
       throw new RangeError(
+  readonly #limiter: GitLabRequestLimiter;
         `maxAttempts must be a positive whole number, not ${options.maxAttempts}`,
       );
     }
@@ -128,16 +157,32 @@ export class GitLabMergeRequests {
       host: this.host,
       token: options.token,
       requesterFn: createLimitedRequester({
+    this.#limiter = options.limiter;
         limiter: options.limiter,
         maxAttempts: options.maxAttempts,
         logger: options.logger,
+      // the requester times each attempt; gitbeaker's one timer per call would count limiter waits too
+      queryTimeout: null,
         sleep: options.sleep,
       }),
     });
+        timeoutMs: options.timeoutMs,
   }
 
-  async getDefaultBranch(project: string): Promise<string> {
-    const shown = await this.#call(project, 'read the project', () =>
+  /**
+   * Until when GitLab asked (with `Retry-After`) that no request be sent, while that lies ahead; undefined
+   * otherwise. With the shared limiter this is what any replica was told, so a wave page can say "waiting for
+   * GitLab until …".
+   */
+  blockedUntil(): Promise<Date | undefined> {
+    return this.#limiter.blockedUntil();
+  }
+
+  async getDefaultBranch(
+    project: string,
+    options: GitLabCallOptions = {},
+  ): Promise<string> {
+    const shown = await this.#call(options, project, 'read the project', () =>
       this.#api.Projects.show(project),
     );
     return shown.default_branch;
@@ -152,9 +197,11 @@ export class GitLabMergeRequests {
     // GitLab says "404 File Not Found" for the file, "404 Project Not Found" for the project
     const file = await this.#unlessMissing(
       project,
+    options: GitLabCallOptions = {},
       `read ${path} at ${ref}`,
       /file/i,
       () => this.#api.RepositoryFiles.show(project, path, ref),
+      options,
     );
     if (file === undefined) return undefined;
     return Buffer.from(file.content, file.encoding as BufferEncoding).toString(
@@ -170,25 +217,36 @@ export class GitLabMergeRequests {
     const shown = await this.#unlessMissing(
       project,
       `read branch ${branch}`,
+    options: GitLabCallOptions = {},
       /branch/i,
       () => this.#api.Branches.show(project, branch),
+      options,
     );
     if (shown === undefined) return undefined;
     return { head: String(shown.commit.id), merged: Boolean(shown.merged) };
   }
 
-  async deleteBranch(project: string, branch: string): Promise<void> {
-    await this.#call(project, `delete branch ${branch}`, () =>
+  async deleteBranch(
+    project: string,
+    branch: string,
+    options: GitLabCallOptions = {},
+  ): Promise<void> {
+    await this.#call(options, project, `delete branch ${branch}`, () =>
       this.#api.Branches.remove(project, branch),
     );
   }
 
-  async branchExists(project: string, branch: string): Promise<boolean> {
+  async branchExists(
+    project: string,
+    branch: string,
+    options: GitLabCallOptions = {},
+  ): Promise<boolean> {
     const shown = await this.#unlessMissing(
       project,
       `read branch ${branch}`,
       /branch/i,
       () => this.#api.Branches.show(project, branch),
+      options,
     );
     return shown !== undefined;
   }
@@ -198,9 +256,13 @@ export class GitLabMergeRequests {
     branch: string,
     ref: string,
   ): Promise<void> {
-    await this.#call(project, `create branch ${branch} from ${ref}`, () =>
-      this.#api.Branches.create(project, branch, ref),
+    await this.#call(
+      options,
+      project,
+      `create branch ${branch} from ${ref}`,
+      () => this.#api.Branches.create(project, branch, ref),
     );
+    options: GitLabCallOptions = {},
   }
 
   /** One commit on `branch` that updates every file; returns the commit id. */
@@ -213,8 +275,10 @@ export class GitLabMergeRequests {
     const commit = await this.#call(
       project,
       `commit ${files.map(f => f.path).join(', ')} to ${branch}`,
+    options: GitLabCallOptions = {},
       () =>
         this.#api.Commits.create(
+      options,
           project,
           branch,
           message,
@@ -232,17 +296,19 @@ export class GitLabMergeRequests {
     project: string,
     sourceBranch: string,
   ): Promise<MergeRequest | undefined> {
-    return this.#findMergeRequest(project, sourceBranch, 'opened');
+    return this.#findMergeRequest(options, project, sourceBranch, 'opened');
   }
 
+    options: GitLabCallOptions = {},
   /** The most recent merged merge request from `sourceBranch`, if any. */
   async findMergedMergeRequest(
     project: string,
     sourceBranch: string,
   ): Promise<MergeRequest | undefined> {
-    return this.#findMergeRequest(project, sourceBranch, 'merged');
+    return this.#findMergeRequest(options, project, sourceBranch, 'merged');
   }
 
+    options: GitLabCallOptions = {},
   async createMergeRequest(
     project: string,
     request: {
@@ -255,8 +321,10 @@ export class GitLabMergeRequests {
     const created = await this.#call(
       project,
       `open a merge request from ${request.sourceBranch}`,
+    options: GitLabCallOptions = {},
       () =>
         this.#api.MergeRequests.create(
+      options,
           project,
           request.sourceBranch,
           request.targetBranch,
@@ -267,37 +335,59 @@ export class GitLabMergeRequests {
     return toMergeRequest(created);
   }
 
-  async getMergeRequest(project: string, iid: number): Promise<MergeRequest> {
-    const shown = await this.#call(project, `read merge request !${iid}`, () =>
-      this.#api.MergeRequests.show(project, iid),
+  async getMergeRequest(
+    project: string,
+    iid: number,
+    options: GitLabCallOptions = {},
+  ): Promise<MergeRequest> {
+    const shown = await this.#call(
+      options,
+      project,
+      `read merge request !${iid}`,
+      () => this.#api.MergeRequests.show(project, iid),
     );
     return toMergeRequest(shown);
   }
 
-  async mergeMergeRequest(project: string, iid: number): Promise<MergeRequest> {
+  async mergeMergeRequest(
+    project: string,
+    iid: number,
+    options: GitLabCallOptions = {},
+  ): Promise<MergeRequest> {
     const merged = await this.#call(
       project,
       `merge merge request !${iid}`,
       () => this.#api.MergeRequests.merge(project, iid),
     );
+      options,
     return toMergeRequest(merged);
   }
 
-  async closeMergeRequest(project: string, iid: number): Promise<MergeRequest> {
+  async closeMergeRequest(
+    project: string,
+    iid: number,
+    options: GitLabCallOptions = {},
+  ): Promise<MergeRequest> {
     const closed = await this.#call(
       project,
       `close merge request !${iid}`,
       () => this.#api.MergeRequests.edit(project, iid, { stateEvent: 'close' }),
     );
+      options,
     return toMergeRequest(closed);
   }
 
-  async diffSummary(project: string, iid: number): Promise<DiffSummary> {
+  async diffSummary(
+    project: string,
+    iid: number,
+    options: GitLabCallOptions = {},
+  ): Promise<DiffSummary> {
     const diffs = await this.#call(
       project,
       `read the changes of merge request !${iid}`,
       () => this.#api.MergeRequests.allDiffs(project, iid, { perPage: 100 }),
     );
+      options,
     let additions = 0;
     let deletions = 0;
     for (const { diff } of diffs) {
@@ -315,11 +405,13 @@ export class GitLabMergeRequests {
     sourceBranch: string,
     state: 'opened' | 'merged',
   ): Promise<MergeRequest | undefined> {
+    options: GitLabCallOptions,
     const found = await this.#call(
       project,
       `find ${state} merge requests from ${sourceBranch}`,
       () =>
         this.#api.MergeRequests.all({
+      options,
           projectId: project,
           sourceBranch,
           state,
@@ -340,9 +432,10 @@ export class GitLabMergeRequests {
     action: string,
     what: RegExp,
     call: () => Promise<T>,
+    options: GitLabCallOptions,
   ): Promise<T | undefined> {
     try {
-      return await call();
+      return await withGitLabSignal(options.signal, call);
     } catch (error) {
       const failure = requestFailure(error);
       if (failure?.status === 404 && what.test(failure.description)) {
@@ -357,8 +450,9 @@ export class GitLabMergeRequests {
     action: string,
     call: () => Promise<T>,
   ): Promise<T> {
+    options: GitLabCallOptions,
     try {
-      return await call();
+      return await withGitLabSignal(options.signal, call);
     } catch (error) {
       throw toGitLabError(error, { host: this.host, project, action });
     }
@@ -401,16 +495,35 @@ function baseUrlOf(
 /**
  * `requestsPerMinute` enforced over windows of `windowSeconds`: at most requestsPerMinute × window / 60
  * requests start in any window of that length. A window shorter than a minute smooths bursts (and lets a
- * test see the limit at work in seconds); it never allows more than the per-minute rate.
+ * test see the limit at work in seconds); it never allows more than the per-minute rate. With the plugin's
+ * database, the budget is one for all replicas.
  */
-function limiterFor(requestsPerMinute: number, windowSeconds: number) {
+function limiterFor(options: {
+  host: string;
+  requestsPerMinute: number;
+  windowSeconds: number;
+  maxWaitMs: number;
+  knex?: Knex;
+  onBlocked?: (event: { host: string; until: Date }) => void;
+}): GitLabRequestLimiter {
+  const { requestsPerMinute, windowSeconds, knex } = options;
   if (!(windowSeconds > 0 && windowSeconds <= 60)) {
     throw new Error(
       `upgradeWaves.gitlab.rateLimitWindowSeconds must be between 0 and 60, not ${windowSeconds}`,
     );
   }
-  return new GitLabRateLimiter({
-    limit: Math.max(1, Math.floor((requestsPerMinute * windowSeconds) / 60)),
-    windowMs: windowSeconds * 1000,
+  const limit = Math.max(
+    1,
+    Math.floor((requestsPerMinute * windowSeconds) / 60),
+  );
+  const windowMs = windowSeconds * 1000;
+  if (!knex) return new GitLabRateLimiter({ limit, windowMs });
+  return new SharedGitLabRateLimiter({
+    knex,
+    host: options.host,
+    limit,
+    windowMs,
+    maxWaitMs: options.maxWaitMs,
+    onBlocked: options.onBlocked,
   });
 }

@@ -1,4 +1,28 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import { setTimeout as delay } from 'node:timers/promises';
+
+/**
+ * What every GitLab request passes before it is sent: a rate limit, and the hold-off GitLab asks for with
+ * `Retry-After`. One per GitLab host; {@link SharedGitLabRateLimiter} shares it between replicas.
+ */
+export interface GitLabRequestLimiter {
+  /**
+   * Resolves when one more request may start, and counts it as started then. Rejects with the signal's reason
+   * when the caller gives up first, and with a {@link GitLabWaitError} when the wait would be too long.
+   */
+  acquire(options?: { signal?: AbortSignal }): Promise<void>;
+  /** GitLab asked (with `Retry-After`) that no request be sent to it for `ms` from now. */
+  holdOff(ms: number): Promise<void>;
+  /** Until when GitLab asked to be left alone, while that is in the future; undefined otherwise. */
+  blockedUntil(): Promise<Date | undefined>;
+}
+
+/** A GitLab call gave up waiting for its turn: GitLab is waited for until `until`. Retryable (503). */
+export class GitLabWaitError extends ServiceUnavailableError {
+  constructor(message: string, readonly until: Date) {
+    super(message);
+  }
+}
 
 /** Time as the limiter sees it; tests give a manual one. */
 export interface LimiterClock {
@@ -29,13 +53,15 @@ export interface GitLabRateLimiterOptions {
  * window `[a, a + windowMs)` holds more than `limit` starts. Callers are served first come,
  * first served.
  */
-export class GitLabRateLimiter {
+export class GitLabRateLimiter implements GitLabRequestLimiter {
   readonly limit: number;
   readonly windowMs: number;
   readonly #clock: LimiterClock;
   // ascending start times of at most `limit` requests
   readonly #starts: number[] = [];
   #queue: Promise<void> = Promise.resolve();
+  // on #clock; no request starts before it
+  #blockedUntil = -Infinity;
 
   constructor(options: GitLabRateLimiterOptions = {}) {
     const { limit = 600, windowMs = 60_000, clock = systemClock } = options;
@@ -55,15 +81,31 @@ export class GitLabRateLimiter {
   }
 
   /** Resolves when one more request may start, and counts it as started then. */
-  acquire(): Promise<void> {
-    const turn = this.#queue.then(() => this.#takeSlot());
+  acquire(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    const turn = this.#queue.then(() => this.#takeSlot(signal));
     this.#queue = turn.catch(() => undefined);
-    return turn;
+    return signal ? abortable(turn, signal) : turn;
   }
 
-  async #takeSlot(): Promise<void> {
+  async holdOff(ms: number): Promise<void> {
+    this.#blockedUntil = Math.max(this.#blockedUntil, this.#clock.now() + ms);
+  }
+
+  async blockedUntil(): Promise<Date | undefined> {
+    const left = this.#blockedUntil - this.#clock.now();
+    return left > 0 ? new Date(Date.now() + left) : undefined;
+  }
+
+  async #takeSlot(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      // a caller that gave up while queued takes no slot
+      signal?.throwIfAborted();
       const now = this.#clock.now();
+      if (this.#blockedUntil > now) {
+        await this.#clock.sleep(this.#blockedUntil - now);
+        continue;
+      }
       while (
         this.#starts.length > 0 &&
         this.#starts[0] <= now - this.windowMs
@@ -78,4 +120,26 @@ export class GitLabRateLimiter {
       await this.#clock.sleep(this.#starts[0] + this.windowMs - now);
     }
   }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+export function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      error => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -5,6 +5,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { GitLabWaitError } from './GitLabRateLimiter';
 import { parseRetryAfter, RetryDecision } from './retry';
 
 /**
@@ -130,7 +131,15 @@ export function toGitLabError(
   }
   if (errorName(error) === 'GitbeakerTimeoutError') {
     return new ServiceUnavailableError(
-      `GitLab at ${host} did not answer in time when asked to ${action} in project ${project}`,
+      `GitLab at ${host} did not answer in time when asked to ${action} in project ${project} (${
+        (error as Error).message
+      })`,
+    );
+  }
+  if (error instanceof GitLabWaitError) {
+    return new GitLabWaitError(
+      `Could not ${action} in project ${project} yet: ${error.message}`,
+      error.until,
     );
   }
   if (isConnectionFailure(error)) {

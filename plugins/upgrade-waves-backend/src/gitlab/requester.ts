@@ -13,9 +13,16 @@
  * GitLab's snake_case, the auth header, the same response and error shapes: a non-2xx answer
  * throws `GitbeakerRequestError` with `cause.response`), but each HTTP request, each retry and
  * each page of a paginated list, first waits on the shared `GitLabRateLimiter`, and 429 / 5xx are
- * retried by `retry`, honouring `Retry-After`. So our limiter is the only one and sees every
+ * retried by `retry`. A `Retry-After` is handed to the limiter, so that no request (of any replica, with
+ * the shared limiter) goes out before it ends. So our limiter is the only one and sees every
  * request that leaves the backend.
+ *
+ * Each attempt has its own timeout (gitbeaker's `queryTimeout`, one timer for the whole call, would count the
+ * waits in the limiter too), and the caller's AbortSignal, given through {@link withGitLabSignal}, cancels both
+ * the wait and the request.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   GitbeakerRequestError,
@@ -23,7 +30,7 @@ import {
   Gitlab,
 } from '@gitbeaker/rest';
 import { errorName, requestFailure, retryableGitLabFailure } from './errors';
-import type { GitLabRateLimiter } from './GitLabRateLimiter';
+import type { GitLabRequestLimiter } from './GitLabRateLimiter';
 import { retry } from './retry';
 
 type GitlabOptions = NonNullable<ConstructorParameters<typeof Gitlab>[0]>;
@@ -35,13 +42,26 @@ type RequestOptions = NonNullable<Parameters<Requester['get']>[1]>;
 type FormattedResponse = Awaited<ReturnType<Requester['get']>>;
 
 export interface LimitedRequesterOptions {
-  limiter: GitLabRateLimiter;
+  limiter: GitLabRequestLimiter;
   /** Attempts per HTTP request, the first included. */
   maxAttempts: number;
+  /** How long one attempt may take, waits in the limiter aside; 30 s by default. */
+  timeoutMs?: number;
   logger: LoggerService;
   /** The wait between attempts; tests shorten it. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+// gitbeaker's methods take no signal, so the caller's travels beside the call
+const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+/** Runs `call` so that the GitLab requests it makes are cancelled when `signal` aborts. */
+export function withGitLabSignal<T>(
+  signal: AbortSignal | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  return callSignal.run(signal, call);
 }
 
 /** A gitbeaker requester whose every HTTP request passes the shared limiter and `retry`. */
@@ -88,31 +108,56 @@ async function sendRequest(
   const [auth] = Object.entries(resource.authHeaders);
   if (auth) headers[auth[0]] = await auth[1]();
 
+  const signal = callSignal.getStore();
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return retry(
     async () => {
-      await options.limiter.acquire();
-      let response: Response;
+      await options.limiter.acquire({ signal });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      let failure: GitbeakerRequestError;
       try {
-        response = await fetch(url, {
+        const response = await fetch(url, {
           method,
           headers,
           body,
-          signal: request.signal,
+          signal: AbortSignal.any(
+            [timeout, signal, request.signal].filter(
+              (s): s is AbortSignal => s !== undefined,
+            ),
+          ),
         });
+        if (response.ok) return await parseResponse(response, request.asStream);
+        failure = await requestError(method, url, response);
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         const name = errorName(error);
         if (name === 'TimeoutError' || name === 'AbortError') {
-          throw new GitbeakerTimeoutError('Query timeout was reached');
+          throw new GitbeakerTimeoutError(
+            `Query timeout of ${timeoutMs} ms was reached`,
+          );
         }
         throw error;
       }
-      if (response.ok) return parseResponse(response, request.asStream);
-      throw await requestError(method, url, response);
+      const decision = retryableGitLabFailure(failure);
+      // every request of every replica sharing the limiter waits until then, not only this call's retry
+      if (decision?.retryAfterMs !== undefined) {
+        await options.limiter.holdOff(decision.retryAfterMs);
+      }
+      throw failure;
     },
     {
       maxAttempts: options.maxAttempts,
-      retryable: retryableGitLabFailure,
-      sleep: options.sleep,
+      // the limiter waits out Retry-After (however long) before the next attempt; retry adds only backoff
+      retryable: error => (retryableGitLabFailure(error) ? {} : undefined),
+      sleep:
+        options.sleep ??
+        (async ms => {
+          try {
+            await delay(ms, undefined, { signal });
+          } catch (error) {
+            throw signal?.aborted ? signal.reason : error;
+          }
+        }),
       random: options.random,
       onRetry: ({ error, attempt, delayMs }) => {
         const failure = requestFailure(error);
