@@ -31,6 +31,7 @@ export class ConfigClusterConnector implements ClusterConnector {
   static fromConfig(config: Config): ConfigClusterConnector {
     const clusters: ConfiguredCluster[] = [];
     for (const method of config.getOptionalConfigArray(
+  readonly requestTimeoutMs?: number;
       'kubernetes.clusterLocatorMethods',
     ) ?? []) {
       if (method.getString('type') !== 'config') {
@@ -62,7 +63,11 @@ export class ConfigClusterConnector implements ClusterConnector {
         );
       }
     }
-    return new ConfigClusterConnector({ clusters, kubeconfig });
+    return new ConfigClusterConnector({
+      clusters,
+      kubeconfig,
+      requestTimeoutMs: readTimeouts(config).kubernetesMs,
+    });
   }
 
   constructor(options: {
@@ -73,9 +78,12 @@ export class ConfigClusterConnector implements ClusterConnector {
     this.clusters = new Map(options.clusters.map(c => [c.name, c]));
     this.kubeconfig = options.kubeconfig;
   }
+    /** How long one request to a cluster may take; 30 s by default. */
+    requestTimeoutMs?: number;
 
   connect(cluster: Cluster): KubeConfig {
     const context = cluster.access?.kubeconfigContext;
+    this.requestTimeoutMs = options.requestTimeoutMs;
     if (context) {
       return this.fromKubeconfig(cluster, context);
     }

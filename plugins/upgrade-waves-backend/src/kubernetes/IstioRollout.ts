@@ -107,14 +107,19 @@ interface CallOptions {
 export class IstioRollout {
   constructor(private readonly connector: ClusterConnector) {}
 
+  /** Each request's timeout: the connector's (`upgradeWaves.timeouts.kubernetesMs`). */
+  private get timeoutMs(): number | undefined {
+    return this.connector.requestTimeoutMs;
+  }
+
   async istiod(
     cluster: Cluster,
     options: CallOptions = {},
   ): Promise<IstiodStatus> {
     const kc = this.connector.connect(cluster);
     const [deployment, helmReleaseFailure] = await Promise.all([
-      findIstiod(kc, cluster, options.signal),
-      failedHelmReleases(kc, options.signal),
+      findIstiod(kc, cluster, options.signal, this.timeoutMs),
+      failedHelmReleases(kc, options.signal, this.timeoutMs),
     ]);
     const failure = helmReleaseFailure ? { helmReleaseFailure } : {};
     if (!deployment) {
@@ -163,8 +168,12 @@ export class IstioRollout {
   ): Promise<InjectedWorkload[]> {
     const kc = this.connector.connect(cluster);
     const apps = kc.makeApiClient(AppsV1Api);
-    const opts = callOptions(options.signal);
-    const namespaces = await injectedNamespaces(kc, options.signal);
+    const opts = callOptions(options.signal, this.timeoutMs);
+    const namespaces = await injectedNamespaces(
+      kc,
+      options.signal,
+      this.timeoutMs,
+    );
     const perNamespace = await Promise.all(
       namespaces.map(async namespace => {
         const [deployments, statefulSets, daemonSets] = await Promise.all([
@@ -209,7 +218,7 @@ export class IstioRollout {
     const patchOptions = setHeaderOptions(
       'Content-Type',
       PatchStrategy.StrategicMergePatch,
-      callOptions(signal),
+      callOptions(signal, this.timeoutMs),
     );
     const restart = async (w: InjectedWorkload) => {
       const request = {
@@ -276,7 +285,7 @@ export class IstioRollout {
     options: CallOptions = {},
   ): Promise<ProxyVersion[]> {
     const kc = this.connector.connect(cluster);
-    const pods = await injectedPods(kc, options.signal);
+    const pods = await injectedPods(kc, options.signal, this.timeoutMs);
     const proxies: ProxyVersion[] = [];
     for (const { namespace, pod } of pods) {
       if (pod.metadata?.deletionTimestamp) continue;
@@ -312,8 +321,8 @@ export class IstioRollout {
   ): Promise<{ checked: number; unhealthy: UnhealthyPod[] }> {
     const kc = this.connector.connect(cluster);
     const apps = kc.makeApiClient(AppsV1Api);
-    const opts = callOptions(options.signal);
-    const pods = await injectedPods(kc, options.signal);
+    const opts = callOptions(options.signal, this.timeoutMs);
+    const pods = await injectedPods(kc, options.signal, this.timeoutMs);
     const namespaces = [...new Set(pods.map(p => p.namespace))];
     // ReplicaSets scaled to zero belong to a finished or ongoing rollout; their last pods are leaving.
     const retiring = new Set<string>();
@@ -362,7 +371,7 @@ export class IstioRollout {
     const kc = this.connector.connect(cluster);
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
-    const opts = callOptions(options.signal);
+    const opts = callOptions(options.signal, this.timeoutMs);
     const query = (cont: string | undefined) => ({
       labelSelector: KUBERNETES_ID_LABEL,
       limit: PAGE_SIZE,
@@ -400,9 +409,10 @@ async function findIstiod(
   kc: KubeConfig,
   cluster: Cluster,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<V1Deployment | undefined> {
   const apps = kc.makeApiClient(AppsV1Api);
-  const opts = callOptions(signal);
+  const opts = callOptions(signal, timeoutMs);
   try {
     return await apps.readNamespacedDeployment(
       { name: 'istiod', namespace: ISTIO_NAMESPACE },
@@ -428,6 +438,7 @@ async function findIstiod(
 async function failedHelmReleases(
   kc: KubeConfig,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<string | undefined> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   let releases: any[] | undefined;
@@ -440,7 +451,7 @@ async function failedHelmReleases(
           namespace: ISTIO_NAMESPACE,
           plural: 'helmreleases',
         },
-        callOptions(signal),
+        callOptions(signal, timeoutMs),
       );
       releases = list.items ?? [];
       break;
@@ -482,9 +493,13 @@ function isInjected(namespace: V1Namespace): boolean {
 async function injectedNamespaces(
   kc: KubeConfig,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<string[]> {
   const core = kc.makeApiClient(CoreV1Api);
-  const namespaces = await core.listNamespace({}, callOptions(signal));
+  const namespaces = await core.listNamespace(
+    {},
+    callOptions(signal, timeoutMs),
+  );
   return namespaces.items
     .filter(isInjected)
     .map(n => n.metadata?.name ?? '')
@@ -494,10 +509,11 @@ async function injectedNamespaces(
 async function injectedPods(
   kc: KubeConfig,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<Array<{ namespace: string; pod: V1Pod }>> {
   const core = kc.makeApiClient(CoreV1Api);
-  const opts = callOptions(signal);
-  const namespaces = await injectedNamespaces(kc, signal);
+  const opts = callOptions(signal, timeoutMs);
+  const namespaces = await injectedNamespaces(kc, signal, timeoutMs);
   const perNamespace = await Promise.all(
     namespaces.map(async namespace => {
       const pods = await listAll(cont =>

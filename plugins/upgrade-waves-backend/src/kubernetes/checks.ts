@@ -62,7 +62,12 @@ export function apiServerCheck(connector: ClusterConnector): ClusterCheck {
     const url = `${kc.getCurrentCluster()?.server ?? ''}/readyz`;
     let response: { status: number; body: string };
     try {
-      response = await getRaw(kc, '/readyz', signal);
+      response = await getRaw(
+        kc,
+        '/readyz',
+        signal,
+        connector.requestTimeoutMs,
+      );
     } catch (error) {
       if (isAbort(error, signal)) throw error;
       return {
@@ -95,7 +100,7 @@ export function nodesReadyCheck(connector: ClusterConnector): ClusterCheck {
     const kc = connector.connect(cluster);
     const nodes = await kc
       .makeApiClient(CoreV1Api)
-      .listNode({}, callOptions(signal));
+      .listNode({}, callOptions(signal, connector.requestTimeoutMs));
     if (nodes.items.length === 0) {
       return { outcome: 'failed', message: 'The cluster has no nodes' };
     }
@@ -176,7 +181,7 @@ export function istioAnalysisCheck(
     const kc = connector.connect(cluster);
     return options.istioctlPath
       ? analyzeWithIstioctl(options.istioctlPath, kc, signal)
-      : analyzeThroughApi(kc, signal);
+      : analyzeThroughApi(kc, signal, connector.requestTimeoutMs);
   });
 }
 

@@ -1,38 +1,85 @@
 import http from 'node:http';
 import https from 'node:https';
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   ApiException,
   ConfigurationOptions,
+  HttpLibrary,
+  IsomorphicFetchHttpLibrary,
   KubeConfig,
   Observable,
   RequestContext,
   ResponseContext,
 } from '@kubernetes/client-node';
+import { DEFAULT_TIMEOUTS } from '../config';
+
+const fetchLibrary = new IsomorphicFetchHttpLibrary();
+
+/** A request to a cluster's API server ran out of time: retryable, naming the server and what was asked. */
+export function kubernetesTimeoutError(
+  url: string | URL,
+  method: string,
+  timeoutMs: number,
+): ServiceUnavailableError {
+  const { host, pathname } = new URL(url);
+  return new ServiceUnavailableError(
+    `The Kubernetes API at ${host} did not answer ${method} ${pathname} within ${timeoutMs} ms`,
+  );
+}
 
 /**
- * Per-call options for the generated API clients that tie the request to an abort signal, so a check that
- * times out (or a wave that halts) does not leave requests running.
+ * The client's own fetch, with a timer per request (headers and body) and the caller's signal: the caller's
+ * abort comes out as the client reports it, the timer as a {@link kubernetesTimeoutError}.
+ */
+class TimedHttpLibrary implements HttpLibrary {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  send(request: RequestContext): Observable<ResponseContext> {
+    return new Observable(this.#send(request));
+  }
+
+  async #send(request: RequestContext): Promise<ResponseContext> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signals = [timeout, this.signal, request.getSignal()].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
+    request.setSignal(AbortSignal.any(signals));
+    const fail = (error: unknown): never => {
+      if (timeout.aborted && !this.signal?.aborted) {
+        throw kubernetesTimeoutError(
+          request.getUrl(),
+          request.getHttpMethod().toString(),
+          this.timeoutMs,
+        );
+      }
+      throw error;
+    };
+    try {
+      const response = await fetchLibrary.send(request).toPromise();
+      const { body } = response;
+      return new ResponseContext(response.httpStatusCode, response.headers, {
+        text: () => body.text().catch(fail),
+        binary: () => body.binary().catch(fail),
+      });
+    } catch (error) {
+      return fail(error);
+    }
+  }
+}
+
+/**
+ * Per-call options for the generated API clients: each request has `timeoutMs` (the configured
+ * `upgradeWaves.timeouts.kubernetesMs`) and is tied to the caller's signal, so a check that times out (or a
+ * wave that halts) does not leave requests running, and a server that never answers does not hang a wave.
  */
 export function callOptions(
   signal?: AbortSignal,
-): ConfigurationOptions | undefined {
-  if (!signal) {
-    return undefined;
-  }
-  return {
-    middleware: [
-      {
-        pre(context: RequestContext) {
-          context.setSignal(signal);
-          return new Observable(Promise.resolve(context));
-        },
-        post(context: ResponseContext) {
-          return new Observable(Promise.resolve(context));
-        },
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
+  timeoutMs: number = DEFAULT_TIMEOUTS.kubernetesMs,
+): ConfigurationOptions {
+  return { httpApi: new TimedHttpLibrary(timeoutMs, signal) };
 }
 
 /** The HTTP status of a failed API call, when it got an answer. */
@@ -91,6 +138,7 @@ export async function getRaw(
   kc: KubeConfig,
   path: string,
   signal?: AbortSignal,
+  timeoutMs: number = DEFAULT_TIMEOUTS.kubernetesMs,
 ): Promise<{ status: number; body: string }> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
@@ -100,26 +148,38 @@ export async function getRaw(
   const options: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(options);
   const request = url.protocol === 'http:' ? http.request : https.request;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = AbortSignal.any(signal ? [signal, timeout] : [timeout]);
   return new Promise((resolve, reject) => {
-    const req = request(url, { ...options, method: 'GET', signal }, res => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        // Health endpoints answer a few bytes; keep enough of anything else to explain it.
-        if (size < 64 * 1024) {
-          chunks.push(chunk);
-          size += chunk.length;
-        }
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
+    const fail = (error: unknown) =>
+      reject(
+        timeout.aborted && !signal?.aborted
+          ? kubernetesTimeoutError(url, 'GET', timeoutMs)
+          : error,
       );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
+    const req = request(
+      url,
+      { ...options, method: 'GET', signal: combined },
+      res => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          // Health endpoints answer a few bytes; keep enough of anything else to explain it.
+          if (size < 64 * 1024) {
+            chunks.push(chunk);
+            size += chunk.length;
+          }
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
     req.end();
   });
 }

@@ -174,8 +174,9 @@ function reportMessages(messages: IstioAnalysisMessage[]): CheckReport {
 export async function analyzeThroughApi(
   kc: KubeConfig,
   signal: AbortSignal,
+  timeoutMs?: number,
 ): Promise<CheckReport> {
-  const opts = callOptions(signal);
+  const opts = callOptions(signal, timeoutMs);
   const problems: string[] = [];
   const notServed: string[] = [];
   const checked: string[] = [];

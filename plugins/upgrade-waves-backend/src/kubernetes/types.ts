@@ -5,4 +5,6 @@ import type { Cluster } from '@fleetdeck/plugin-upgrade-waves-common';
 export interface ClusterConnector {
   /** Throws a NotFoundError naming the cluster when no configured entry reaches it. */
   connect(cluster: Cluster): KubeConfig;
+  /** How long one request to a cluster may take (`upgradeWaves.timeouts.kubernetesMs`); 30 s when absent. */
+  readonly requestTimeoutMs?: number;
 }

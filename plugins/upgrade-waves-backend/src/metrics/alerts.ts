@@ -30,16 +30,20 @@ export interface AlertmanagerAlertSourceOptions {
   url: string;
   /** The label that names the cluster on its alerts; `cluster` when absent. */
   clusterLabel?: string;
+  /** How long one request may take; `upgradeWaves.timeouts.metricsMs`, 15 s by default. */
+  timeoutMs?: number;
 }
 
 /** Alerts from Alertmanager: the active ones (not silenced or inhibited) whose cluster label is the cluster's name. */
 export class AlertmanagerAlertSource implements AlertSource {
   private readonly url: string;
   private readonly clusterLabel: string;
+  private readonly timeoutMs?: number;
 
   constructor(options: AlertmanagerAlertSourceOptions) {
     this.url = baseUrl(options.url);
     this.clusterLabel = options.clusterLabel ?? 'cluster';
+    this.timeoutMs = options.timeoutMs;
   }
 
   async firingAlerts(
@@ -56,6 +60,7 @@ export class AlertmanagerAlertSource implements AlertSource {
     );
     const alerts = await getJson<AlertmanagerAlert[]>('Alertmanager', url, {
       signal,
+      timeoutMs: this.timeoutMs,
     });
     if (!Array.isArray(alerts)) {
       throw new Error(

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { MetricQueries } from '@fleetdeck/plugin-upgrade-waves-common';
+import { readTimeouts } from '../config';
 import {
   AlertmanagerAlertSource,
   AlertSource,
@@ -35,6 +36,7 @@ function readDatadog(config: Config): DatadogOptions {
       DEFAULT_DATADOG_API_URL,
     apiKey: config.getString('upgradeWaves.datadog.apiKey'),
     appKey: config.getString('upgradeWaves.datadog.appKey'),
+    timeoutMs: readTimeouts(config).metricsMs,
   };
 }
 
@@ -57,6 +59,7 @@ export function createAlertSource(config: Config): AlertSource {
   }
   return new AlertmanagerAlertSource({
     url: config.getString('upgradeWaves.alertmanager.url'),
+    timeoutMs: readTimeouts(config).metricsMs,
   });
 }
 
@@ -72,5 +75,6 @@ export function createMetricSource(config: Config): MetricSource {
   return new PrometheusMetricSource({
     url: config.getString('upgradeWaves.prometheus.url'),
     queries,
+    timeoutMs: readTimeouts(config).metricsMs,
   });
 }

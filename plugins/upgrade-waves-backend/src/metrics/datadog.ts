@@ -10,6 +10,8 @@ export interface DatadogOptions {
   apiUrl?: string;
   apiKey: string;
   appKey: string;
+  /** How long one request may take; `upgradeWaves.timeouts.metricsMs`, 15 s by default. */
+  timeoutMs?: number;
 }
 
 /** The tags that scope a cluster's monitors and metrics: its `datadogTags`, else `cluster_name:<name>`. */
@@ -24,9 +26,11 @@ export class DatadogApi {
   readonly #apiKey: string;
   readonly #appKey: string;
   private readonly apiUrl: string;
+  private readonly timeoutMs?: number;
 
   constructor(options: DatadogOptions) {
     this.apiUrl = baseUrl(options.apiUrl ?? DEFAULT_DATADOG_API_URL);
+    this.timeoutMs = options.timeoutMs;
     this.#apiKey = options.apiKey;
     this.#appKey = options.appKey;
   }
@@ -42,6 +46,7 @@ export class DatadogApi {
     }
     return getJson<T>('Datadog', url, {
       signal,
+      timeoutMs: this.timeoutMs,
       headers: {
         'DD-API-KEY': this.#apiKey,
         'DD-APPLICATION-KEY': this.#appKey,

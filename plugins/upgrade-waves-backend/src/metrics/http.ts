@@ -1,3 +1,6 @@
+import { ServiceUnavailableError } from '@backstage/errors';
+import { DEFAULT_TIMEOUTS } from '../config';
+
 const MAX_ERROR_BODY = 300;
 
 /** A base URL without its trailing slashes, so paths can be appended. */
@@ -5,23 +8,44 @@ export function baseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/** Where and how long a GET to an observability API may go. */
+export interface GetJsonOptions {
+  headers?: Record<string, string>;
+  /** The caller's signal: its abort comes out as it is. */
+  signal?: AbortSignal;
+  /** The whole request, body included; `upgradeWaves.timeouts.metricsMs`, 15 s by default. */
+  timeoutMs?: number;
+}
+
 /**
  * GETs JSON from an observability API and turns every failure into an error that names the service, the path
  * and what it answered. Only the origin and path are quoted: credentials travel in headers, never in messages.
+ * A server that does not answer within the timeout gives a retryable ServiceUnavailableError.
  */
 export async function getJson<T>(
   service: string,
   url: URL,
-  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  options: GetJsonOptions = {},
 ): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.metricsMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const timedOut = (error: unknown): unknown =>
+    timeout.aborted && !options.signal?.aborted
+      ? new ServiceUnavailableError(
+          `${service} at ${url.host} did not answer GET ${url.pathname} within ${timeoutMs} ms`,
+        )
+      : error;
   let response: Response;
   try {
     response = await fetch(url, {
       headers: { accept: 'application/json', ...options.headers },
-      signal: options.signal,
+      signal: AbortSignal.any(
+        options.signal ? [options.signal, timeout] : [timeout],
+      ),
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
+    if (timeout.aborted) throw timedOut(error);
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     throw new Error(
       `${service} at ${url.origin} could not be reached: ${
@@ -29,7 +53,12 @@ export async function getJson<T>(
       }`,
     );
   }
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw timedOut(error);
+  }
   if (!response.ok) {
     throw new Error(
       `${service} answered ${response.status} ${response.statusText} to ${

@@ -104,16 +104,20 @@ export interface PrometheusMetricSourceOptions {
   url: string;
   /** Queries for every cluster (`upgradeWaves.metrics.queries`); a cluster's own `metrics` win. */
   queries?: MetricQueries;
+  /** How long one request may take; `upgradeWaves.timeouts.metricsMs`, 15 s by default. */
+  timeoutMs?: number;
 }
 
 /** Traffic from Prometheus instant queries, all three evaluated at the same instant. */
 export class PrometheusMetricSource implements MetricSource {
   private readonly url: string;
   private readonly queries: MetricQueries;
+  private readonly timeoutMs?: number;
 
   constructor(options: PrometheusMetricSourceOptions) {
     this.url = baseUrl(options.url);
     this.queries = options.queries ?? {};
+    this.timeoutMs = options.timeoutMs;
   }
 
   async snapshot(
@@ -144,6 +148,7 @@ export class PrometheusMetricSource implements MetricSource {
     url.searchParams.set('time', String(at.getTime() / 1000));
     const response = await getJson<PrometheusQueryResponse>('Prometheus', url, {
       signal,
+      timeoutMs: this.timeoutMs,
     });
     if (response.status !== 'success' || !response.data) {
       throw new Error(

@@ -2,21 +2,29 @@ import {
   AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  DeleteItemCommandOutput,
   DynamoDBClient,
   DynamoDBClientConfig,
   GetItemCommand,
+  GetItemCommandOutput,
   PutItemCommand,
+  PutItemCommandOutput,
   QueryCommand,
+  QueryCommandOutput,
   ScanCommand,
+  ScanCommandOutput,
   UpdateItemCommand,
+  UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { Config } from '@backstage/config';
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   Cluster,
   ClusterAccess,
   ClusterStatus,
   MetricQueries,
 } from '@fleetdeck/plugin-upgrade-waves-common';
+import { DEFAULT_TIMEOUTS, readTimeouts } from '../config';
 import { byBatchThenName } from './order';
 import { ClusterRegistry, ClusterStateUpdate } from './types';
 
@@ -27,6 +35,18 @@ export const REGISTRY_BATCH_INDEX_NAME = 'batch_id-index';
 
 type Item = Record<string, AttributeValue>;
 
+/** Per call: the caller's signal cancels it, as the timeout does. */
+export interface RegistryCallOptions {
+  signal?: AbortSignal;
+}
+
+export interface DynamoDbClusterRegistryOptions {
+  /** How long one call may take, the SDK's own retries included; 10 s by default. */
+  timeoutMs?: number;
+  /** The endpoint's host, to name in errors; the client's region endpoint when absent. */
+  host?: string;
+}
+
 /**
  * The `dynamodb` store: GUARD's `guard-cluster-registry` table, keyed by `cluster_id`, with the `batch_id-index`
  * GSI. Items keep GUARD's snake_case attribute names, nested values as maps, so GUARD and Fleetdeck can share a table.
@@ -36,9 +56,11 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
   static fromConfig(config: Config): DynamoDbClusterRegistry {
     const dynamodb = config.getOptionalConfig('upgradeWaves.registry.dynamodb');
     const credentials = dynamodb?.getOptionalConfig('credentials');
+    const region = dynamodb?.getOptionalString('region');
+    const endpoint = dynamodb?.getOptionalString('endpoint');
     const clientConfig: DynamoDBClientConfig = {
-      region: dynamodb?.getOptionalString('region'),
-      endpoint: dynamodb?.getOptionalString('endpoint'),
+      region,
+      endpoint,
       credentials: credentials && {
         accessKeyId: credentials.getString('accessKeyId'),
         secretAccessKey: credentials.getString('secretAccessKey'),
@@ -47,23 +69,65 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     return new DynamoDbClusterRegistry(
       new DynamoDBClient(clientConfig),
       dynamodb?.getOptionalString('tableName') ?? DEFAULT_REGISTRY_TABLE_NAME,
+      {
+        timeoutMs: readTimeouts(config).dynamodbMs,
+        host: endpoint
+          ? new URL(endpoint).host
+          : `dynamodb.${region ?? '(default region)'}.amazonaws.com`,
+      },
     );
   }
+
+  private readonly timeoutMs: number;
+  private readonly host: string;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string = DEFAULT_REGISTRY_TABLE_NAME,
-  ) {}
+    options: DynamoDbClusterRegistryOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.dynamodbMs;
+    this.host = options.host ?? 'DynamoDB';
+  }
 
-  async list(): Promise<Cluster[]> {
+  /**
+   * Sends `command` under the timeout and the caller's signal. Out of time, it fails with a retryable
+   * ServiceUnavailableError naming the host, the table and `action`; the caller's abort comes out as the SDK
+   * reports it.
+   */
+  private async send<Output>(
+    command: { input: unknown },
+    action: string,
+    options: RegistryCallOptions,
+  ): Promise<Output> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const { signal } = options;
+    try {
+      // the SDK's send is overloaded per command; each caller names the output it gets
+      return (await this.client.send(command as any, {
+        abortSignal: AbortSignal.any(signal ? [signal, timeout] : [timeout]),
+      })) as Output;
+    } catch (error) {
+      if (timeout.aborted && !signal?.aborted) {
+        throw new ServiceUnavailableError(
+          `DynamoDB at ${this.host} did not answer within ${this.timeoutMs} ms when asked to ${action} in table ${this.tableName}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async list(options: RegistryCallOptions = {}): Promise<Cluster[]> {
     const clusters: Cluster[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.client.send(
+      const page = await this.send<ScanCommandOutput>(
         new ScanCommand({
           TableName: this.tableName,
           ExclusiveStartKey: startKey,
         }),
+        'list the clusters',
+        options,
       );
       clusters.push(...(page.Items ?? []).map(toCluster));
       startKey = page.LastEvaluatedKey;
@@ -71,11 +135,14 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     return clusters.sort(byBatchThenName);
   }
 
-  async listByBatch(batchId: string): Promise<Cluster[]> {
+  async listByBatch(
+    batchId: string,
+    options: RegistryCallOptions = {},
+  ): Promise<Cluster[]> {
     const clusters: Cluster[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.client.send(
+      const page = await this.send<QueryCommandOutput>(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: REGISTRY_BATCH_INDEX_NAME,
@@ -83,6 +150,8 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
           ExpressionAttributeValues: { ':batch': { S: batchId } },
           ExclusiveStartKey: startKey,
         }),
+        `list the clusters of batch ${batchId}`,
+        options,
       );
       clusters.push(...(page.Items ?? []).map(toCluster));
       startKey = page.LastEvaluatedKey;
@@ -90,22 +159,32 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     return clusters.sort(byBatchThenName);
   }
 
-  async get(clusterId: string): Promise<Cluster | undefined> {
-    const { Item } = await this.client.send(
+  async get(
+    clusterId: string,
+    options: RegistryCallOptions = {},
+  ): Promise<Cluster | undefined> {
+    const { Item } = await this.send<GetItemCommandOutput>(
       new GetItemCommand({
         TableName: this.tableName,
         Key: { cluster_id: { S: clusterId } },
         // The registry is the source of truth for a wave's next step: read what was last written.
         ConsistentRead: true,
       }),
+      `read cluster ${clusterId}`,
+      options,
     );
     return Item ? toCluster(Item) : undefined;
   }
 
-  async put(cluster: Omit<Cluster, 'updatedAt'>): Promise<Cluster> {
+  async put(
+    cluster: Omit<Cluster, 'updatedAt'>,
+    options: RegistryCallOptions = {},
+  ): Promise<Cluster> {
     const stored: Cluster = { ...cluster, updatedAt: new Date().toISOString() };
-    await this.client.send(
+    await this.send<PutItemCommandOutput>(
       new PutItemCommand({ TableName: this.tableName, Item: toItem(stored) }),
+      `write cluster ${cluster.clusterId}`,
+      options,
     );
     return stored;
   }
@@ -113,6 +192,7 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
   async update(
     clusterId: string,
     update: ClusterStateUpdate,
+    options: RegistryCallOptions = {},
   ): Promise<Cluster | undefined> {
     const assignments: Array<[string, string]> = [
       ['updated_at', new Date().toISOString()],
@@ -137,7 +217,7 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     });
 
     try {
-      const { Attributes } = await this.client.send(
+      const { Attributes } = await this.send<UpdateItemCommandOutput>(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { cluster_id: { S: clusterId } },
@@ -147,6 +227,8 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
+        `update cluster ${clusterId}`,
+        options,
       );
       return Attributes ? toCluster(Attributes) : undefined;
     } catch (error) {
@@ -155,13 +237,18 @@ export class DynamoDbClusterRegistry implements ClusterRegistry {
     }
   }
 
-  async delete(clusterId: string): Promise<boolean> {
-    const { Attributes } = await this.client.send(
+  async delete(
+    clusterId: string,
+    options: RegistryCallOptions = {},
+  ): Promise<boolean> {
+    const { Attributes } = await this.send<DeleteItemCommandOutput>(
       new DeleteItemCommand({
         TableName: this.tableName,
         Key: { cluster_id: { S: clusterId } },
         ReturnValues: 'ALL_OLD',
       }),
+      `delete cluster ${clusterId}`,
+      options,
     );
     return Attributes !== undefined;
   }
