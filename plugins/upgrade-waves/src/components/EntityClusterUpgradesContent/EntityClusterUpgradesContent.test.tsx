@@ -191,4 +191,40 @@ describe('EntityClusterUpgradesContent', () => {
     expect(api.getCluster).toHaveBeenCalledTimes(1);
     expect(api.listWaves).toHaveBeenCalledTimes(1);
   });
+
+  it('shows a wave that needs attention or is merging with its state, as a signal carries it', async () => {
+    const { api, signals } = await render(
+      clusterResource('test-1'),
+      mockUpgradeWavesApi({
+        listWaves: jest.fn(async () => [
+          wave({ status: 'MERGING' }),
+          wave({
+            id: 'wave-0',
+            targetVersion: '1.22.3',
+            status: 'SUCCEEDED',
+            createdAt: '2026-10-01T10:00:00.000Z',
+          }),
+        ]),
+      }),
+    );
+    expect(await screen.findByText('merging')).toBeInTheDocument();
+
+    api.listWaves.mockImplementation(() => new Promise(() => {}));
+    signals.transitioned(upgradeWavesSignalChannels.fleet, {
+      waveId: 'wave-1',
+      status: 'NEEDS_ATTENTION',
+      type: 'wave-status',
+    });
+
+    // material-table renders its rows anew as the list changes: the row is looked up at each try.
+    await waitFor(() =>
+      expect(
+        within(screen.getByText('needs attention').closest('tr')!).getByRole(
+          'link',
+          { name: 'test → 1.23.0' },
+        ),
+      ).toBeInTheDocument(),
+    );
+    expect(screen.queryByText('merging')).not.toBeInTheDocument();
+  });
 });

@@ -132,6 +132,79 @@ describe('FleetPage', () => {
     expect(screen.getByText('succeeded')).toBeInTheDocument();
   });
 
+  it('counts waves that need attention or are merging as active, and puts those that need attention at the top', async () => {
+    const api = mockUpgradeWavesApi({
+      listWaves: jest.fn(async () => [
+        wave({
+          status: 'NEEDS_ATTENTION',
+          attention: {
+            from: 'MERGING',
+            kind: 'gitlab-refused',
+            reason: 'GitLab refused to merge !7: the pipeline must succeed',
+            since: '2026-11-29T10:07:00.000Z',
+            upgradeMerged: false,
+          },
+        }),
+        wave({
+          id: 'wave-2',
+          batchId: 'dev-wave-1',
+          status: 'MERGING',
+          createdAt: '2026-11-29T09:00:00.000Z',
+        }),
+      ]),
+    });
+    await renderWithApis(<FleetPage />, { api });
+
+    const summary = within(
+      await screen.findByRole('alert', { name: '1 wave needs attention' }),
+    );
+    expect(
+      summary.getByRole('link', { name: 'test → 1.23.0' }),
+    ).toHaveAttribute('href', '/upgrade-waves/waves/wave-1');
+    expect(
+      summary.getByText(
+        /GitLab refused to merge !7: the pipeline must succeed/,
+      ),
+    ).toBeInTheDocument();
+    expect(summary.queryByText(/dev-wave-1/)).not.toBeInTheDocument();
+
+    expect(await screen.findByText('Active waves (2)')).toBeInTheDocument();
+    expect(activeWavesTable().getByText('needs attention')).toBeInTheDocument();
+    expect(activeWavesTable().getByText('merging')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Recent waves/ }),
+    ).not.toBeInTheDocument();
+    // Each batch shows its wave as its active one.
+    expect(batchCard('test').getByText('needs attention')).toBeInTheDocument();
+    expect(batchCard('dev-wave-1').getByText('merging')).toBeInTheDocument();
+  });
+
+  it('counts several waves that need attention', async () => {
+    const stopped = (id: string, batchId: string) =>
+      wave({ id, batchId, status: 'NEEDS_ATTENTION', reason: `${id} stopped` });
+    const api = mockUpgradeWavesApi({
+      listWaves: jest.fn(async () => [
+        stopped('wave-1', 'test'),
+        stopped('wave-2', 'dev-wave-1'),
+      ]),
+    });
+    await renderWithApis(<FleetPage />, { api });
+
+    const summary = within(
+      await screen.findByRole('alert', { name: '2 waves need attention' }),
+    );
+    expect(summary.getAllByRole('listitem').map(li => li.textContent)).toEqual([
+      'test → 1.23.0: wave-1 stopped',
+      'dev-wave-1 → 1.23.0: wave-2 stopped',
+    ]);
+  });
+
+  it('says nothing about attention while no wave needs it', async () => {
+    await renderWithApis(<FleetPage />, { api: mockUpgradeWavesApi() });
+    expect(await screen.findByText('Active waves (1)')).toBeInTheDocument();
+    expect(screen.queryByText(/needs? attention/)).not.toBeInTheDocument();
+  });
+
   it('says when no wave is running', async () => {
     const api = mockUpgradeWavesApi({ listWaves: jest.fn(async () => []) });
     await renderWithApis(<FleetPage />, { api });

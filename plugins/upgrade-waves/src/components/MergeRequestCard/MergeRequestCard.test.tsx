@@ -62,4 +62,34 @@ describe('MergeRequestCard', () => {
     );
     expect(screen.getByText(/No merge request was opened/)).toBeInTheDocument();
   });
+
+  it('says who merged or closed a merge request in GitLab, when GitLab said', async () => {
+    const upgrade = wave().mergeRequests[0];
+    const rollback = {
+      ...upgrade,
+      kind: 'rollback' as const,
+      iid: 8,
+      title: 'Rollback Istio to v1.22.3 for test',
+    };
+    const { rerender } = await renderInTestApp(
+      <MergeRequestCard
+        wave={wave({
+          status: 'NEEDS_ATTENTION',
+          mergeRequests: [
+            { ...upgrade, state: 'merged', mergedBy: 'linus' },
+            { ...rollback, state: 'closed', closedBy: 'margaret' },
+          ],
+        })}
+      />,
+    );
+    expect(screen.getByText('merged by @linus')).toBeInTheDocument();
+    expect(screen.getByText('closed by @margaret')).toBeInTheDocument();
+
+    rerender(
+      <MergeRequestCard
+        wave={wave({ mergeRequests: [{ ...upgrade, state: 'merged' }] })}
+      />,
+    );
+    expect(screen.queryByText(/merged by/)).not.toBeInTheDocument();
+  });
 });

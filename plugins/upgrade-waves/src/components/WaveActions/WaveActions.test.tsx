@@ -1,6 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Wave } from '@fleetdeck/plugin-upgrade-waves-common';
+import {
+  Wave,
+  WaveAttention,
+  WaveAttentionKind,
+} from '@fleetdeck/plugin-upgrade-waves-common';
 import { backendError } from '../../__testUtils__/backendError';
 import { GRACE, mockUpgradeWavesApi, wave } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
@@ -292,5 +296,156 @@ describe('WaveActions', () => {
       screen.getByText('No actions while the wave is cancelled.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('offers no action on a merging wave: it can no longer be cancelled or rejected', async () => {
+    await render(wave({ status: 'MERGING' }));
+    expect(
+      screen.getByText('No actions while the wave is merging.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('does not promise in the cancel dialog that no cluster has changed', async () => {
+    await render(wave());
+    await userEvent.click(await enabled('Cancel wave'));
+    const dialog = within(screen.getByRole('dialog'));
+    expect(dialog.queryByText(/no cluster has been changed/)).toBeNull();
+    expect(
+      dialog.getByText(/Should GitLab show it merged after all/),
+    ).toBeInTheDocument();
+  });
+
+  describe('on a wave that needs attention', () => {
+    const attention = (
+      kind: WaveAttentionKind,
+      upgradeMerged: boolean,
+      from: WaveAttention['from'] = 'MERGING',
+    ): Wave =>
+      wave({
+        status: 'NEEDS_ATTENTION',
+        attention: {
+          kind,
+          upgradeMerged,
+          from,
+          reason: `stopped: ${kind}`,
+          since: '2026-11-29T10:07:00.000Z',
+        },
+      });
+
+    it.each<[WaveAttentionKind, boolean, string[]]>([
+      ['unapproved-merge', true, ['Approve', 'Roll back']],
+      ['gitlab-refused', false, ['Retry', 'Cancel wave']],
+      ['gitlab-refused', true, ['Retry', 'Roll back']],
+      ['merge-request-closed', false, ['Retry', 'Cancel wave']],
+      ['repeated-failure', false, ['Retry', 'Cancel wave']],
+      ['repeated-failure', true, ['Retry', 'Roll back']],
+      ['step-failed', true, ['Retry', 'Roll back']],
+    ])(
+      'shows only the ways out of %s (upgrade merged: %s): %j',
+      async (kind, upgradeMerged, names) => {
+        await render(attention(kind, upgradeMerged));
+        await enabled(names[0]);
+        expect(buttonNames()).toEqual(names);
+      },
+    );
+
+    it('approves an unapproved GitLab merge, saying that it adopts that merge', async () => {
+      const { api } = await render(
+        attention('unapproved-merge', true, 'AWAITING_APPROVAL'),
+      );
+
+      await userEvent.click(await enabled('Approve'));
+      const dialog = within(screen.getByRole('dialog'));
+      expect(
+        dialog.getByText(/Approving adopts the merge done in GitLab/),
+      ).toBeInTheDocument();
+      expect(
+        dialog.getByText(/the wave goes on from awaiting approval/),
+      ).toBeInTheDocument();
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Comment/ }),
+        'linus merged it on purpose',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Approve wave' }),
+      );
+      await waitFor(() =>
+        expect(api.approveWave).toHaveBeenCalledWith(
+          'wave-1',
+          'linus merged it on purpose',
+        ),
+      );
+    });
+
+    it('retries after confirmation, with an optional comment, back to the step it stopped at', async () => {
+      const { api, onApplied } = await render(
+        attention('gitlab-refused', false),
+      );
+
+      await userEvent.click(await enabled('Retry'));
+      const dialog = within(screen.getByRole('dialog'));
+      expect(
+        dialog.getByText('Retry the wave to 1.23.0 on test?'),
+      ).toBeInTheDocument();
+      expect(
+        dialog.getByText(
+          /The wave returns to merging, the step it stopped at, and that step is tried again\./,
+        ),
+      ).toBeInTheDocument();
+      const confirm = dialog.getByRole('button', { name: 'Retry wave' });
+      expect(confirm).toBeEnabled();
+      expect(
+        dialog.getByRole('textbox', { name: 'Comment (optional)' }),
+      ).not.toBeRequired();
+      await userEvent.click(confirm);
+
+      await waitFor(() =>
+        expect(api.retryWave).toHaveBeenCalledWith('wave-1', undefined),
+      );
+      expect(onApplied).toHaveBeenCalledWith(
+        expect.objectContaining({ status: 'UPGRADING' }),
+      );
+    });
+
+    it('says a retry opens a closed rollback merge request again', async () => {
+      await render(attention('merge-request-closed', true, 'ROLLING_BACK'));
+      await userEvent.click(await enabled('Retry'));
+      expect(
+        within(screen.getByRole('dialog')).getByText(
+          /the rollback merge request is opened again/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('shows a refused retry in the dialog', async () => {
+      const api = mockUpgradeWavesApi({
+        retryWave: jest.fn().mockRejectedValue(
+          await backendError(409, 'Conflict', {
+            name: 'ConflictError',
+            message: 'wave wave-1 is CANCELLED, not NEEDS_ATTENTION',
+          }),
+        ),
+      });
+      const { onApplied } = await render(attention('step-failed', true), {
+        api,
+      });
+
+      await userEvent.click(await enabled('Retry'));
+      const dialog = within(screen.getByRole('dialog'));
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Comment/ }),
+        'fixed the file',
+      );
+      await userEvent.click(dialog.getByRole('button', { name: 'Retry wave' }));
+
+      expect(
+        await dialog.findByText(
+          'The wave was not retried: Request failed with 409 Conflict: wave wave-1 is CANCELLED, not NEEDS_ATTENTION',
+        ),
+      ).toBeInTheDocument();
+      expect(api.retryWave).toHaveBeenCalledWith('wave-1', 'fixed the file');
+      expect(onApplied).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,11 +1,17 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { formatTime } from '@fleetdeck/frontend-common';
-import { upgradeWavesSignalChannels } from '@fleetdeck/plugin-upgrade-waves-common';
+import {
+  upgradeWavesSignalChannels,
+  WaveAttentionKind,
+} from '@fleetdeck/plugin-upgrade-waves-common';
 import { backendError } from '../../__testUtils__/backendError';
 import { mockUpgradeWavesApi, waveDetail } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
-import { soakingWave } from '../../__testUtils__/waveFixtures';
+import {
+  needsAttentionWave,
+  soakingWave,
+} from '../../__testUtils__/waveFixtures';
 import { WavePage } from './WavePage';
 
 // The whole page (a material-table per section, two charts per cluster) renders on every signal and click; on a
@@ -387,5 +393,266 @@ describe('WavePage', () => {
     expect(screen.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
     expect(api.pauseWave).toHaveBeenCalledWith('wave-1');
     await waitFor(() => expect(api.getWave).toHaveBeenCalledTimes(2));
+  });
+
+  describe('a wave that needs attention', () => {
+    /** The "Needs attention" alert. */
+    const attentionAlert = () =>
+      within(screen.getByRole('alert', { name: 'Needs attention' }));
+    const ways = () =>
+      within(attentionAlert().getByRole('list', { name: 'Ways out' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent);
+    const buttonsIn = (scope: ReturnType<typeof attentionAlert>) =>
+      scope.getAllByRole('button').map(b => b.textContent);
+
+    it('shows why, since when, the state it stopped in, and its ways out as buttons in the alert', async () => {
+      const shown = needsAttentionWave('gitlab-refused');
+      await renderWithApis(page(), {
+        api: mockUpgradeWavesApi({ getWave: jest.fn(async () => shown) }),
+      });
+
+      expect(await screen.findByText('needs attention')).toBeInTheDocument();
+      const alert = attentionAlert();
+      expect(
+        alert.getByText(
+          'GitLab refused a request: GitLab refused to merge !7: 405 Method Not Allowed (the pipeline must succeed first)',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        alert.getByText(
+          `Stopped in merging since ${formatTime(
+            '2026-11-29T10:07:00.000Z',
+          )}; nothing has been merged. Fleetdeck takes no further step until someone chooses a way out.`,
+        ),
+      ).toBeInTheDocument();
+      // The reason is said once, in the alert, not again in a note of its own.
+      expect(screen.getAllByText(/405 Method Not Allowed/)).toHaveLength(1);
+
+      await waitFor(() =>
+        expect(alert.getByRole('button', { name: 'Retry' })).toBeEnabled(),
+      );
+      expect(buttonsIn(alert)).toEqual(['Retry', 'Cancel wave']);
+      expect(ways()).toEqual([
+        'Retry: back to merging, the step it stopped at',
+        'Cancel wave: stops the wave for good; its merge request is closed unmerged',
+      ]);
+      // The buttons are in the alert only; the Actions card points there.
+      expect(screen.getAllByRole('button', { name: 'Retry' })).toHaveLength(1);
+      expect(
+        screen.getByText(
+          /its ways out are in the alert at the top of the page/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it.each<[WaveAttentionKind, boolean, string[]]>([
+      ['unapproved-merge', true, ['Approve', 'Roll back']],
+      ['merge-request-closed', false, ['Retry', 'Cancel wave']],
+      ['repeated-failure', true, ['Retry', 'Roll back']],
+      ['repeated-failure', false, ['Retry', 'Cancel wave']],
+      ['step-failed', true, ['Retry', 'Roll back']],
+    ])(
+      'offers the ways out of %s (upgrade merged: %s): %j',
+      async (kind, upgradeMerged, names) => {
+        await renderWithApis(page(), {
+          api: mockUpgradeWavesApi({
+            getWave: jest.fn(async () =>
+              needsAttentionWave(kind, {
+                upgradeMerged,
+                from: upgradeMerged ? 'UPGRADING' : 'MERGING',
+              }),
+            ),
+          }),
+        });
+
+        const alert = await screen.findByRole('alert', {
+          name: 'Needs attention',
+        });
+        await waitFor(() =>
+          expect(
+            within(alert).getByRole('button', { name: names[0] }),
+          ).toBeEnabled(),
+        );
+        expect(buttonsIn(within(alert))).toEqual(names);
+        expect(ways().map(w => w?.split(':')[0])).toEqual(names);
+        expect(
+          within(alert).getByText(
+            upgradeMerged
+              ? /the upgrade merge request is \(or may be\) merged/
+              : /nothing has been merged/,
+          ),
+        ).toBeInTheDocument();
+      },
+    );
+
+    it('says who merged it in GitLab, and that Approve adopts that merge', async () => {
+      await renderWithApis(page(), {
+        api: mockUpgradeWavesApi({
+          getWave: jest.fn(async () => needsAttentionWave('unapproved-merge')),
+        }),
+      });
+
+      const alert = within(
+        await screen.findByRole('alert', { name: 'Needs attention' }),
+      );
+      expect(
+        alert.getByText(
+          'The merge request was merged in GitLab without an approval: merge request !7 was merged in GitLab by linus without an approval',
+        ),
+      ).toBeInTheDocument();
+      expect(ways()[0]).toBe(
+        'Approve: adopts the merge done in GitLab; the wave goes on from awaiting approval',
+      );
+      expect(screen.getByText('merged by @linus')).toBeInTheDocument();
+    });
+
+    it('retries: calls the API, and the page shows the wave back in the step it stopped at', async () => {
+      const stopped = needsAttentionWave('repeated-failure', {
+        upgradeMerged: true,
+        from: 'UPGRADING',
+      });
+      const resumed = { ...stopped, status: 'UPGRADING' as const };
+      delete resumed.attention;
+      const api = mockUpgradeWavesApi({
+        getWave: jest
+          .fn()
+          .mockResolvedValueOnce(stopped)
+          .mockResolvedValue(resumed),
+        retryWave: jest.fn(async () => resumed),
+      });
+      await renderWithApis(page(), { api });
+
+      const alert = within(
+        await screen.findByRole('alert', { name: 'Needs attention' }),
+      );
+      await waitFor(() =>
+        expect(alert.getByRole('button', { name: 'Retry' })).toBeEnabled(),
+      );
+      await userEvent.click(alert.getByRole('button', { name: 'Retry' }));
+      const dialog = within(screen.getByRole('dialog'));
+      expect(
+        dialog.getByText(
+          /The wave returns to upgrading, the step it stopped at/,
+        ),
+      ).toBeInTheDocument();
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Comment/ }),
+        'cluster test-2 is back',
+      );
+      await userEvent.click(dialog.getByRole('button', { name: 'Retry wave' }));
+
+      await waitFor(() =>
+        expect(
+          screen.queryByRole('alert', { name: 'Needs attention' }),
+        ).not.toBeInTheDocument(),
+      );
+      expect(api.retryWave).toHaveBeenCalledWith(
+        'wave-1',
+        'cluster test-2 is back',
+      );
+      expect(screen.getByText('upgrading')).toBeInTheDocument();
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+      // The buttons are back in the Actions card.
+      await waitFor(() =>
+        expect(screen.getByRole('button', { name: 'Roll back' })).toBeEnabled(),
+      );
+      await waitFor(() => expect(api.getWave).toHaveBeenCalledTimes(2));
+    });
+
+    it('shows the alert as soon as a signal says so, before the refetch tells why', async () => {
+      const api = mockUpgradeWavesApi({
+        getWave: jest
+          .fn()
+          .mockResolvedValueOnce(waveDetail({ status: 'MERGING' }))
+          .mockImplementation(() => new Promise<never>(() => {})),
+      });
+      const { signals } = await renderWithApis(page(), { api });
+      expect(await screen.findByText('merging')).toBeInTheDocument();
+
+      signals!.transitioned(upgradeWavesSignalChannels.wave('wave-1'), {
+        waveId: 'wave-1',
+        status: 'NEEDS_ATTENTION',
+        type: 'wave-status',
+      });
+
+      const alert = within(
+        await screen.findByRole('alert', { name: 'Needs attention' }),
+      );
+      expect(
+        alert.getByText('The wave stopped for a person.'),
+      ).toBeInTheDocument();
+    });
+  });
+
+  it('shows a merging wave: no cancel or reject, and says why', async () => {
+    await renderWithApis(page(), {
+      api: mockUpgradeWavesApi({
+        getWave: jest.fn(async () => waveDetail({ status: 'MERGING' })),
+      }),
+    });
+
+    expect(await screen.findByText('merging')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Approved and being merged: the wave can no longer be cancelled or rejected. Once merged it can be rolled back.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No actions while the wave is merging.'),
+    ).toBeInTheDocument();
+    for (const name of ['Cancel wave', 'Reject', 'Approve']) {
+      expect(screen.queryByRole('button', { name })).toBeNull();
+    }
+  });
+
+  it('warns of a step that is failing and being retried', async () => {
+    await renderWithApis(page(), {
+      api: mockUpgradeWavesApi({
+        getWave: jest.fn(async () =>
+          waveDetail({
+            status: 'UPGRADING',
+            lastFailure: {
+              message: 'cluster test-2 unreachable: connect ECONNREFUSED',
+              at: '2026-11-29T10:06:00.000Z',
+              attempts: 3,
+            },
+          }),
+        ),
+      }),
+    });
+
+    expect(
+      await screen.findByText(
+        `Step failing, retrying: cluster test-2 unreachable: connect ECONNREFUSED (attempt 3) · last at ${formatTime(
+          '2026-11-29T10:06:00.000Z',
+        )}`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('alert', { name: 'Needs attention' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('does not say a step is retrying once the wave waits for a person', async () => {
+    await renderWithApis(page(), {
+      api: mockUpgradeWavesApi({
+        getWave: jest.fn(async () => ({
+          ...needsAttentionWave('repeated-failure'),
+          lastFailure: {
+            message: 'cluster test-2 unreachable',
+            at: '2026-11-29T10:06:00.000Z',
+            attempts: 10,
+          },
+        })),
+      }),
+    });
+
+    expect(
+      await screen.findByRole('alert', { name: 'Needs attention' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/Step failing, retrying/),
+    ).not.toBeInTheDocument();
   });
 });
