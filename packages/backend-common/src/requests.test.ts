@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { actorOf, parseRequest } from './requests';
+import { actorOf, nulIsBadRequest, parseRequest } from './requests';
 
 describe('parseRequest', () => {
   const schema = z
@@ -42,5 +42,43 @@ describe('actorOf', () => {
     expect(actorOf(mockCredentials.service('plugin:catalog'))).toBe(
       'service:plugin:catalog',
     );
+  });
+});
+
+describe('nulIsBadRequest', () => {
+  const run = (req: { originalUrl: string; body?: unknown }) => {
+    const next = jest.fn();
+    nulIsBadRequest(req, undefined, next);
+    return next.mock.calls[0][0];
+  };
+
+  it('passes requests without NUL on', () => {
+    expect(
+      run({ originalUrl: '/api/x/waves/a%20b?q=1', body: { a: ['b'] } }),
+    ).toBeUndefined();
+  });
+
+  it('refuses NUL in the path or the query', () => {
+    expect(run({ originalUrl: '/api/x/waves/%00' })).toEqual(
+      new InputError('path or query: must not contain a NUL character'),
+    );
+    expect(run({ originalUrl: '/api/x/waves?batchId=a%00' })).toBeInstanceOf(
+      InputError,
+    );
+  });
+
+  it('names the body field that holds a NUL, however deep', () => {
+    expect(
+      run({
+        originalUrl: '/api/x/clusters',
+        body: { gitops: { paths: ['a.yaml', 'b\u0000.yaml'] } },
+      }).message,
+    ).toBe('gitops.paths.1: must not contain a NUL character');
+    expect(run({ originalUrl: '/', body: 'a\u0000' }).message).toBe(
+      'body: must not contain a NUL character',
+    );
+    let deep: unknown = ['\u0000'];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(run({ originalUrl: '/', body: deep })).toBeInstanceOf(InputError);
   });
 });
