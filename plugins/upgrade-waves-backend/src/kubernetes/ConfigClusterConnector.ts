@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { Cluster } from '@fleetdeck/plugin-upgrade-waves-common';
 import { KubeConfig } from '@kubernetes/client-node';
+import { readTimeouts } from '../config';
 import type { ClusterConnector } from './types';
 
 /** The in-cluster service account token, used when a `serviceAccount` entry gives no token (as the Kubernetes plugin does). */
