@@ -409,7 +409,9 @@ describe('WavePage', () => {
     it('shows why, since when, the state it stopped in, and its ways out as buttons in the alert', async () => {
       const shown = needsAttentionWave('gitlab-refused');
       await renderWithApis(page(), {
-        api: mockUpgradeWavesApi({ getWave: jest.fn(async () => shown) }),
+        api: mockUpgradeWavesApi({
+          getWave: jest.fn().mockResolvedValue(shown),
+        }),
       });
 
       expect(await screen.findByText('needs attention')).toBeInTheDocument();
@@ -457,7 +459,7 @@ describe('WavePage', () => {
       async (kind, upgradeMerged, names) => {
         await renderWithApis(page(), {
           api: mockUpgradeWavesApi({
-            getWave: jest.fn(async () =>
+            getWave: jest.fn().mockResolvedValue(
               needsAttentionWave(kind, {
                 upgradeMerged,
                 from: upgradeMerged ? 'UPGRADING' : 'MERGING',
@@ -489,7 +491,9 @@ describe('WavePage', () => {
     it('says who merged it in GitLab, and that Approve adopts that merge', async () => {
       await renderWithApis(page(), {
         api: mockUpgradeWavesApi({
-          getWave: jest.fn(async () => needsAttentionWave('unapproved-merge')),
+          getWave: jest
+            .fn()
+            .mockResolvedValue(needsAttentionWave('unapproved-merge')),
         }),
       });
 
@@ -519,7 +523,7 @@ describe('WavePage', () => {
           .fn()
           .mockResolvedValueOnce(stopped)
           .mockResolvedValue(resumed),
-        retryWave: jest.fn(async () => resumed),
+        retryWave: jest.fn().mockResolvedValue(resumed),
       });
       await renderWithApis(page(), { api });
 
@@ -588,7 +592,7 @@ describe('WavePage', () => {
   it('shows a merging wave: no cancel or reject, and says why', async () => {
     await renderWithApis(page(), {
       api: mockUpgradeWavesApi({
-        getWave: jest.fn(async () => waveDetail({ status: 'MERGING' })),
+        getWave: jest.fn().mockResolvedValue(waveDetail({ status: 'MERGING' })),
       }),
     });
 
@@ -609,7 +613,7 @@ describe('WavePage', () => {
   it('warns of a step that is failing and being retried', async () => {
     await renderWithApis(page(), {
       api: mockUpgradeWavesApi({
-        getWave: jest.fn(async () =>
+        getWave: jest.fn().mockResolvedValue(
           waveDetail({
             status: 'UPGRADING',
             lastFailure: {
@@ -637,14 +641,14 @@ describe('WavePage', () => {
   it('does not say a step is retrying once the wave waits for a person', async () => {
     await renderWithApis(page(), {
       api: mockUpgradeWavesApi({
-        getWave: jest.fn(async () => ({
+        getWave: jest.fn().mockResolvedValue({
           ...needsAttentionWave('repeated-failure'),
           lastFailure: {
             message: 'cluster test-2 unreachable',
             at: '2026-11-29T10:06:00.000Z',
             attempts: 10,
           },
-        })),
+        }),
       }),
     });
 
