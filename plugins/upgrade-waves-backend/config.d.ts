@@ -106,21 +106,6 @@ export interface Config {
       rateLimitWindowSeconds?: number;
       /** Attempts per call on 429 / 5xx. Default 6. */
       maxAttempts?: number;
-    };
-    checks?: {
-      /** Checks in flight at once across clusters. Default 10. */
-      concurrency?: number;
-      /** Per-check timeout. Default 30. */
-      timeoutSeconds?: number;
-      istioctl?: {
-        /** Path of an istioctl binary; without it, Istio analysis checks webhooks and CRDs through the API. */
-        path?: string;
-      };
-    };
-    restart?: {
-      /** Workloads restarted at once per cluster. Default 5. */
-      concurrency?: number;
-    };
       /**
        * The longest one GitLab call waits for the rate limiter or for a `Retry-After` GitLab sent, in seconds;
        * default 60. A call that would wait longer fails at once with a retryable 503 saying until when GitLab
@@ -141,6 +126,21 @@ export interface Config {
       metricsMs?: number;
       /** One DynamoDB call of the cluster registry, its SDK retries included, in milliseconds. Default 10000. */
       dynamodbMs?: number;
+    };
+    checks?: {
+      /** Checks in flight at once across clusters. Default 10. */
+      concurrency?: number;
+      /** Per-check timeout. Default 30. */
+      timeoutSeconds?: number;
+      istioctl?: {
+        /** Path of an istioctl binary; without it, Istio analysis checks webhooks and CRDs through the API. */
+        path?: string;
+      };
+    };
+    restart?: {
+      /** Workloads restarted at once per cluster. Default 5. */
+      concurrency?: number;
+    };
     /** A kubeconfig file for clusters reached by context. */
     kubeconfig?: string;
     prometheus?: { url: string };

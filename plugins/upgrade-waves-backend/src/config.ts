@@ -99,6 +99,6 @@ export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
         (config?.getOptionalNumber('checks.timeoutSeconds') ?? 30) * 1000,
     },
     restartConcurrency: config?.getOptionalNumber('restart.concurrency') ?? 5,
+    timeouts: readTimeouts(root),
   };
 }
-    timeouts: readTimeouts(root),

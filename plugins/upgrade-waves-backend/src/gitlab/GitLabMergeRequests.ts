@@ -31,25 +31,25 @@ export interface FileContent {
   content: string;
 }
 
-export interface GitLabMergeRequestsOptions {
-  /** GitLab's base URL, e.g. `https://gitlab.example.com` or `http://127.0.0.1:1234`. */
-  host: string;
-  token: string;
 /** Per call: the caller's signal cancels the call's waits and requests (e.g. a wave's lease was lost). */
 export interface GitLabCallOptions {
   signal?: AbortSignal;
 }
 
+export interface GitLabMergeRequestsOptions {
+  /** GitLab's base URL, e.g. `https://gitlab.example.com` or `http://127.0.0.1:1234`. */
+  host: string;
+  token: string;
   /** Shared by every GitLab call of the backend (and, when a {@link SharedGitLabRateLimiter}, of every replica). */
   limiter: GitLabRequestLimiter;
   /** Attempts per request, the first included (429, 5xx and connection failures are retried). */
   maxAttempts: number;
+  /** How long one HTTP request may take; 30 s by default. */
+  timeoutMs?: number;
   logger: LoggerService;
   /** The wait between attempts; tests shorten it. */
   sleep?: (ms: number) => Promise<void>;
 }
-  /** How long one HTTP request may take; 30 s by default. */
-  timeoutMs?: number;
 
 type GitbeakerMergeRequest = {
   iid: number;
@@ -115,16 +115,16 @@ export class GitLabMergeRequests {
         `upgradeWaves.gitlab.maxAttempts must be a positive whole number, not ${maxAttempts}`,
       );
     }
-    return new GitLabMergeRequests({
-      host: baseUrlOf(
-        host,
-        integration.getOptionalString('baseUrl'),
     const maxWaitSeconds = own?.getOptionalNumber('maxWaitSeconds') ?? 60;
     if (!(maxWaitSeconds >= 0)) {
       throw new Error(
         `upgradeWaves.gitlab.maxWaitSeconds must be zero or more, not ${maxWaitSeconds}`,
       );
     }
+    return new GitLabMergeRequests({
+      host: baseUrlOf(
+        host,
+        integration.getOptionalString('baseUrl'),
         integration.getOptionalString('apiBaseUrl'),
       ),
       token,
@@ -137,36 +137,36 @@ export class GitLabMergeRequests {
         onBlocked: options.onBlocked,
       }),
       maxAttempts,
+      timeoutMs: readTimeouts(config).gitlabMs,
       logger: options.logger,
     });
   }
 
-      timeoutMs: readTimeouts(config).gitlabMs,
   readonly host: string;
   readonly #api: Gitlab;
+  readonly #limiter: GitLabRequestLimiter;
 
   constructor(options: GitLabMergeRequestsOptions) {
     if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
       throw new RangeError(
-  readonly #limiter: GitLabRequestLimiter;
         `maxAttempts must be a positive whole number, not ${options.maxAttempts}`,
       );
     }
     this.host = options.host.replace(/\/+$/, '');
+    this.#limiter = options.limiter;
     this.#api = new Gitlab({
       host: this.host,
       token: options.token,
-      requesterFn: createLimitedRequester({
-    this.#limiter = options.limiter;
-        limiter: options.limiter,
-        maxAttempts: options.maxAttempts,
-        logger: options.logger,
       // the requester times each attempt; gitbeaker's one timer per call would count limiter waits too
       queryTimeout: null,
+      requesterFn: createLimitedRequester({
+        limiter: options.limiter,
+        maxAttempts: options.maxAttempts,
+        timeoutMs: options.timeoutMs,
+        logger: options.logger,
         sleep: options.sleep,
       }),
     });
-        timeoutMs: options.timeoutMs,
   }
 
   /**
@@ -193,15 +193,15 @@ export class GitLabMergeRequests {
     project: string,
     path: string,
     ref: string,
+    options: GitLabCallOptions = {},
   ): Promise<string | undefined> {
     // GitLab says "404 File Not Found" for the file, "404 Project Not Found" for the project
     const file = await this.#unlessMissing(
+      options,
       project,
-    options: GitLabCallOptions = {},
       `read ${path} at ${ref}`,
       /file/i,
       () => this.#api.RepositoryFiles.show(project, path, ref),
-      options,
     );
     if (file === undefined) return undefined;
     return Buffer.from(file.content, file.encoding as BufferEncoding).toString(
@@ -213,14 +213,14 @@ export class GitLabMergeRequests {
   async branch(
     project: string,
     branch: string,
+    options: GitLabCallOptions = {},
   ): Promise<{ head: string; merged: boolean } | undefined> {
     const shown = await this.#unlessMissing(
+      options,
       project,
       `read branch ${branch}`,
-    options: GitLabCallOptions = {},
       /branch/i,
       () => this.#api.Branches.show(project, branch),
-      options,
     );
     if (shown === undefined) return undefined;
     return { head: String(shown.commit.id), merged: Boolean(shown.merged) };
@@ -242,11 +242,11 @@ export class GitLabMergeRequests {
     options: GitLabCallOptions = {},
   ): Promise<boolean> {
     const shown = await this.#unlessMissing(
+      options,
       project,
       `read branch ${branch}`,
       /branch/i,
       () => this.#api.Branches.show(project, branch),
-      options,
     );
     return shown !== undefined;
   }
@@ -255,6 +255,7 @@ export class GitLabMergeRequests {
     project: string,
     branch: string,
     ref: string,
+    options: GitLabCallOptions = {},
   ): Promise<void> {
     await this.#call(
       options,
@@ -262,7 +263,6 @@ export class GitLabMergeRequests {
       `create branch ${branch} from ${ref}`,
       () => this.#api.Branches.create(project, branch, ref),
     );
-    options: GitLabCallOptions = {},
   }
 
   /** One commit on `branch` that updates every file; returns the commit id. */
@@ -271,14 +271,14 @@ export class GitLabMergeRequests {
     branch: string,
     message: string,
     files: FileContent[],
+    options: GitLabCallOptions = {},
   ): Promise<string> {
     const commit = await this.#call(
+      options,
       project,
       `commit ${files.map(f => f.path).join(', ')} to ${branch}`,
-    options: GitLabCallOptions = {},
       () =>
         this.#api.Commits.create(
-      options,
           project,
           branch,
           message,
@@ -295,20 +295,20 @@ export class GitLabMergeRequests {
   async findOpenMergeRequest(
     project: string,
     sourceBranch: string,
+    options: GitLabCallOptions = {},
   ): Promise<MergeRequest | undefined> {
     return this.#findMergeRequest(options, project, sourceBranch, 'opened');
   }
 
-    options: GitLabCallOptions = {},
   /** The most recent merged merge request from `sourceBranch`, if any. */
   async findMergedMergeRequest(
     project: string,
     sourceBranch: string,
+    options: GitLabCallOptions = {},
   ): Promise<MergeRequest | undefined> {
     return this.#findMergeRequest(options, project, sourceBranch, 'merged');
   }
 
-    options: GitLabCallOptions = {},
   async createMergeRequest(
     project: string,
     request: {
@@ -317,14 +317,14 @@ export class GitLabMergeRequests {
       title: string;
       description: string;
     },
+    options: GitLabCallOptions = {},
   ): Promise<MergeRequest> {
     const created = await this.#call(
+      options,
       project,
       `open a merge request from ${request.sourceBranch}`,
-    options: GitLabCallOptions = {},
       () =>
         this.#api.MergeRequests.create(
-      options,
           project,
           request.sourceBranch,
           request.targetBranch,
@@ -355,11 +355,11 @@ export class GitLabMergeRequests {
     options: GitLabCallOptions = {},
   ): Promise<MergeRequest> {
     const merged = await this.#call(
+      options,
       project,
       `merge merge request !${iid}`,
       () => this.#api.MergeRequests.merge(project, iid),
     );
-      options,
     return toMergeRequest(merged);
   }
 
@@ -369,11 +369,11 @@ export class GitLabMergeRequests {
     options: GitLabCallOptions = {},
   ): Promise<MergeRequest> {
     const closed = await this.#call(
+      options,
       project,
       `close merge request !${iid}`,
       () => this.#api.MergeRequests.edit(project, iid, { stateEvent: 'close' }),
     );
-      options,
     return toMergeRequest(closed);
   }
 
@@ -383,11 +383,11 @@ export class GitLabMergeRequests {
     options: GitLabCallOptions = {},
   ): Promise<DiffSummary> {
     const diffs = await this.#call(
+      options,
       project,
       `read the changes of merge request !${iid}`,
       () => this.#api.MergeRequests.allDiffs(project, iid, { perPage: 100 }),
     );
-      options,
     let additions = 0;
     let deletions = 0;
     for (const { diff } of diffs) {
@@ -401,17 +401,17 @@ export class GitLabMergeRequests {
   }
 
   async #findMergeRequest(
+    options: GitLabCallOptions,
     project: string,
     sourceBranch: string,
     state: 'opened' | 'merged',
   ): Promise<MergeRequest | undefined> {
-    options: GitLabCallOptions,
     const found = await this.#call(
+      options,
       project,
       `find ${state} merge requests from ${sourceBranch}`,
       () =>
         this.#api.MergeRequests.all({
-      options,
           projectId: project,
           sourceBranch,
           state,
@@ -428,11 +428,11 @@ export class GitLabMergeRequests {
 
   /** The call's answer; undefined when GitLab answers 404 for `what` (not for the project). */
   async #unlessMissing<T>(
+    options: GitLabCallOptions,
     project: string,
     action: string,
     what: RegExp,
     call: () => Promise<T>,
-    options: GitLabCallOptions,
   ): Promise<T | undefined> {
     try {
       return await withGitLabSignal(options.signal, call);
@@ -446,11 +446,11 @@ export class GitLabMergeRequests {
   }
 
   async #call<T>(
+    options: GitLabCallOptions,
     project: string,
     action: string,
     call: () => Promise<T>,
   ): Promise<T> {
-    options: GitLabCallOptions,
     try {
       return await withGitLabSignal(options.signal, call);
     } catch (error) {

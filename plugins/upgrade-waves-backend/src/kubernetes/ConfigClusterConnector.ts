@@ -28,11 +28,11 @@ export interface ConfiguredCluster {
 export class ConfigClusterConnector implements ClusterConnector {
   private readonly clusters: Map<string, ConfiguredCluster>;
   private readonly kubeconfig?: KubeConfig;
+  readonly requestTimeoutMs?: number;
 
   static fromConfig(config: Config): ConfigClusterConnector {
     const clusters: ConfiguredCluster[] = [];
     for (const method of config.getOptionalConfigArray(
-  readonly requestTimeoutMs?: number;
       'kubernetes.clusterLocatorMethods',
     ) ?? []) {
       if (method.getString('type') !== 'config') {
@@ -75,16 +75,16 @@ export class ConfigClusterConnector implements ClusterConnector {
     clusters: ConfiguredCluster[];
     /** A loaded kubeconfig whose contexts clusters may name in `access.kubeconfigContext`. */
     kubeconfig?: KubeConfig;
+    /** How long one request to a cluster may take; 30 s by default. */
+    requestTimeoutMs?: number;
   }) {
     this.clusters = new Map(options.clusters.map(c => [c.name, c]));
     this.kubeconfig = options.kubeconfig;
+    this.requestTimeoutMs = options.requestTimeoutMs;
   }
-    /** How long one request to a cluster may take; 30 s by default. */
-    requestTimeoutMs?: number;
 
   connect(cluster: Cluster): KubeConfig {
     const context = cluster.access?.kubeconfigContext;
-    this.requestTimeoutMs = options.requestTimeoutMs;
     if (context) {
       return this.fromKubeconfig(cluster, context);
     }
