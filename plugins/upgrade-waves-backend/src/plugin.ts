@@ -184,6 +184,7 @@ export const upgradeWavesPlugin = createBackendPlugin({
 
         const service = new UpgradeWavesService({
           registry,
+          clusterAccess: connector,
           store,
           orchestrator,
           blastRadius,

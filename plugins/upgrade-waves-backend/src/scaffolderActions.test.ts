@@ -82,6 +82,7 @@ describe('the scaffolder actions against the upgrade-waves backend', () => {
             batchId: 'dev-wave-1',
             environment: 'dev',
             region: 'ap-southeast-1',
+            access: { kubernetesClusterName: 'dev-eu-1' },
             gitops: {
               project: 'platform/gitops-dev-wave-1',
               paths: ['a.yaml'],
@@ -104,6 +105,8 @@ describe('the scaffolder actions against the upgrade-waves backend', () => {
         batchId: 'dev-wave-1',
         environment: 'dev',
         region: 'ap-southeast-1',
+        // a registration names a configured kubernetes entry (the sandbox has none called dev-ap-1)
+        access: { kubernetesClusterName: 'dev-eu-1' },
         gitops: { project: 'platform/gitops-dev-wave-1', paths: ['a.yaml'] },
         istioVersion: '1.22.3',
         owners: ['group:default/platform'],

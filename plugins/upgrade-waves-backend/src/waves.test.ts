@@ -542,6 +542,8 @@ describe('upgrade waves against the sandbox fleet', () => {
         batchId: 'dev-wave-1',
         environment: 'dev',
         region: 'ap-southeast-1',
+        // a registration names a configured kubernetes entry (the sandbox has none called dev-ap-1)
+        access: { kubernetesClusterName: 'dev-eu-1' },
         gitops: {
           project: 'platform/gitops-dev-wave-1',
           paths: ['clusters/dev-ap-1/istio/istiod.yaml'],

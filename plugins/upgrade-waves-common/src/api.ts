@@ -37,7 +37,14 @@ export interface WavePrerequisite {
 export interface UpgradeWavesApi {
   listClusters(): Promise<Cluster[]>;
   getCluster(clusterId: string): Promise<Cluster>;
-  registerCluster(cluster: ClusterRegistration): Promise<Cluster>;
+  /**
+   * Registers or re-registers a cluster (`upgrade-waves.cluster.register`). With `dryRun`, only checks the
+   * permission and the registration, stores nothing and answers the cluster as it would be stored.
+   */
+  registerCluster(
+    cluster: ClusterRegistration,
+    options?: { dryRun?: boolean },
+  ): Promise<Cluster>;
   listBatches(): Promise<Batch[]>;
   getPrerequisite(
     batchId: string,
@@ -81,8 +88,12 @@ export class UpgradeWavesClient implements UpgradeWavesApi {
       `/clusters/${encodeURIComponent(clusterId)}`,
     );
   }
-  registerCluster(cluster: ClusterRegistration) {
-    return this.http.request<Cluster>('POST', '/clusters', cluster);
+  registerCluster(
+    cluster: ClusterRegistration,
+    options?: { dryRun?: boolean },
+  ) {
+    const query = options?.dryRun ? '?dryRun=true' : '';
+    return this.http.request<Cluster>('POST', `/clusters${query}`, cluster);
   }
   listBatches() {
     return this.http.request<Batch[]>('GET', '/batches');

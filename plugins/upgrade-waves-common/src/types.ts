@@ -99,12 +99,15 @@ export interface Cluster {
   updatedAt: string;
 }
 
-/** What a caller gives to register (or re-register) a cluster. @public */
+/**
+ * What a caller gives to register (or re-register) a cluster through `POST /clusters`. No status (Fleetdeck sets
+ * it: PENDING when new, kept on a re-registration) and no metric queries (the backend builds them from
+ * `upgradeWaves.metrics.queries` for the cluster's name and Datadog tags). @public
+ */
 export type ClusterRegistration = Omit<
   Cluster,
-  'status' | 'updatedAt' | 'istioRevision'
+  'status' | 'updatedAt' | 'istioRevision' | 'metrics'
 > & {
-  status?: ClusterStatus;
   istioRevision?: string;
 };
 

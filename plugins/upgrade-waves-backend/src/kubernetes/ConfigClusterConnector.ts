@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { Cluster } from '@fleetdeck/plugin-upgrade-waves-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readTimeouts } from '../config';
+import type { ClusterAccessCheck } from '../registry/types';
 import type { ClusterConnector } from './types';
 
 /** The in-cluster service account token, used when a `serviceAccount` entry gives no token (as the Kubernetes plugin does). */
@@ -25,7 +26,9 @@ export interface ConfiguredCluster {
  * (`kubernetes.clusterLocatorMethods[]` of `type: config`), so adopters configure each cluster once, or through
  * the contexts of a kubeconfig file (`upgradeWaves.kubeconfig`).
  */
-export class ConfigClusterConnector implements ClusterConnector {
+export class ConfigClusterConnector
+  implements ClusterConnector, ClusterAccessCheck
+{
   private readonly clusters: Map<string, ConfiguredCluster>;
   private readonly kubeconfig?: KubeConfig;
   readonly requestTimeoutMs?: number;
@@ -96,6 +99,30 @@ export class ConfigClusterConnector implements ClusterConnector {
       );
     }
     return fromEntry(entry);
+  }
+
+  accessProblem(cluster: Pick<Cluster, 'name' | 'access'>): string | undefined {
+    const context = cluster.access?.kubeconfigContext;
+    if (context) {
+      if (!this.kubeconfig) {
+        return `access.kubeconfigContext: '${context}' is a kubeconfig context, but upgradeWaves.kubeconfig is not configured`;
+      }
+      return this.kubeconfig.getContextObject(context)
+        ? undefined
+        : `access.kubeconfigContext: '${context}' is not a context of the kubeconfig in upgradeWaves.kubeconfig`;
+    }
+    const named = cluster.access?.kubernetesClusterName;
+    const name = named ?? cluster.name;
+    const which = named
+      ? `'${name}'`
+      : `'${name}' (the cluster name, as access names no cluster)`;
+    const entry = this.clusters.get(name);
+    if (!entry) {
+      return `access.kubernetesClusterName: ${which} is not a cluster of kubernetes.clusterLocatorMethods (type: config)`;
+    }
+    return entry.authProvider === 'serviceAccount'
+      ? undefined
+      : `access.kubernetesClusterName: ${which} has authProvider '${entry.authProvider}'; upgrade waves reach clusters with 'serviceAccount' or through a context of upgradeWaves.kubeconfig`;
   }
 
   private fromKubeconfig(cluster: Cluster, context: string): KubeConfig {

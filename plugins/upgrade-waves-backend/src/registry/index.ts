@@ -1,5 +1,6 @@
 export type {
   Cluster,
+  ClusterAccessCheck,
   ClusterRegistry,
   ClusterStateUpdate,
   ClusterStatus,
@@ -18,5 +19,10 @@ export {
   clusterRegistrationSchema,
   ISTIO_VERSION_PATTERN,
 } from './registrationSchema';
+export {
+  CLUSTER_NAME_PATTERN,
+  clusterRegistrationRequestSchema,
+  DATADOG_TAG_PATTERN,
+} from './registrationRequestSchema';
 export { seedClusters } from './seedClusters';
 export { withChangeListener } from './withChangeListener';

@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { ClusterRegistration } from '@fleetdeck/plugin-upgrade-waves-common';
 import { z } from 'zod';
 import { clusterRegistrationSchema } from './registrationSchema';
 import { ClusterRegistry } from './types';
@@ -41,7 +40,10 @@ export async function seedClusters(
   return { added, existing };
 }
 
-function readRegistrations(config: Config): ClusterRegistration[] {
+/** A cluster as the operator lists it: the fields of a registration, and its own metric queries if any. */
+type ConfiguredCluster = z.output<typeof clusterRegistrationSchema>;
+
+function readRegistrations(config: Config): ConfiguredCluster[] {
   const entries = config.getOptional(CLUSTERS_KEY);
   if (entries === undefined) return [];
   if (!Array.isArray(entries)) {

@@ -3,6 +3,15 @@ import type {
   ClusterStatus,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 
+/**
+ * Whether a registration names a cluster the backend is configured to reach: registrations carry only a
+ * name, never a URL or credentials.
+ */
+export interface ClusterAccessCheck {
+  /** Why `access` (or, without it, the cluster's name) reaches no configured cluster, naming the field; undefined when it does. */
+  accessProblem(cluster: Pick<Cluster, 'name' | 'access'>): string | undefined;
+}
+
 /** The fields a wave changes on a registered cluster. */
 export type ClusterStateUpdate = Partial<
   Pick<Cluster, 'status' | 'istioVersion' | 'istioRevision'>

@@ -22,7 +22,7 @@ import {
   WavePrerequisite,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { sameUser } from '@fleetdeck/backend-common';
-import type { ClusterRegistry } from '../registry/types';
+import type { ClusterAccessCheck, ClusterRegistry } from '../registry/types';
 import type { WaveNotifier } from '../orchestrator/types';
 import { WaveOrchestrator } from '../orchestrator/WaveOrchestrator';
 import { StoredWave, WaveStore } from '../orchestrator/WaveStore';
@@ -49,6 +49,8 @@ export class UpgradeWavesService {
   constructor(
     private readonly deps: {
       registry: ClusterRegistry;
+      /** Registrations name only clusters the backend is configured to reach. */
+      clusterAccess: ClusterAccessCheck;
       store: WaveStore;
       orchestrator: WaveOrchestrator;
       blastRadius: BlastRadius;
@@ -69,13 +71,29 @@ export class UpgradeWavesService {
     return cluster;
   }
 
-  async registerCluster(registration: ClusterRegistration): Promise<Cluster> {
+  /**
+   * Registers or re-registers a cluster; with `dryRun`, only checks and answers what would be stored. The
+   * status and the metric queries stay Fleetdeck's: PENDING for a new cluster, the recorded ones otherwise.
+   */
+  async registerCluster(
+    registration: ClusterRegistration,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Cluster> {
+    const problem = this.deps.clusterAccess.accessProblem(registration);
+    if (problem) throw new InputError(`invalid cluster: ${problem}`);
     const existing = await this.deps.registry.get(registration.clusterId);
-    const cluster = await this.deps.registry.put({
+    const cluster = {
       ...registration,
-      status: registration.status ?? existing?.status ?? 'PENDING',
-    });
-    return cluster;
+      status: existing?.status ?? 'PENDING',
+      ...(existing?.metrics ? { metrics: existing.metrics } : {}),
+    } as const;
+    if (options.dryRun) {
+      return {
+        ...cluster,
+        updatedAt: existing?.updatedAt ?? new Date().toISOString(),
+      };
+    }
+    return this.deps.registry.put(cluster);
   }
 
   /** Batches in rollout order: configured order first, then batches only the registry knows, by name. */

@@ -29,10 +29,11 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ISTIO_VERSION_PATTERN } from '../registry/registrationSchema';
 import {
-  clusterRegistrationSchema,
-  ISTIO_VERSION_PATTERN,
-} from '../registry/registrationSchema';
+  clusterRegistrationRequestSchema,
+  registrationQuerySchema,
+} from '../registry/registrationRequestSchema';
 import { UpgradeWavesService } from './UpgradeWavesService';
 
 const versionSchema = z
@@ -126,11 +127,18 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/clusters', async (req, res) => {
     await authorize(req, clusterRegisterPermission);
     const registration = parseRequest(
-      clusterRegistrationSchema,
+      clusterRegistrationRequestSchema,
       req.body,
       'cluster',
     );
-    res.status(201).json(await service.registerCluster(registration));
+    // ?dryRun=true: the permission and the registration checked, nothing stored (as Kubernetes' dryRun)
+    const { dryRun } = parseRequest(
+      registrationQuerySchema,
+      req.query,
+      'query',
+    );
+    const cluster = await service.registerCluster(registration, { dryRun });
+    res.status(dryRun ? 200 : 201).json(cluster);
   });
 
   router.get('/batches', async (_req, res) => {
