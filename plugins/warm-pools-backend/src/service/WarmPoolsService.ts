@@ -13,7 +13,7 @@ import {
   PoolSummary,
   poolIdOf,
 } from '@fleetdeck/plugin-warm-pools-common';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, Observable } from '@kubernetes/client-node';
 import type { PoolHistoryStore } from '../database/PoolHistoryStore';
 import { historyStepSeconds } from '../history/historyStep';
 import { adviseSize } from '../sizing/sizingAdvice';
@@ -28,6 +28,8 @@ export interface WarmPoolsServiceOptions {
   logger: LoggerService;
   emptyProbabilityTarget: number;
   historyIntervalSeconds: number;
+  /** How long the API server may take to delete a pod; 30 000 ms by default. */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -116,11 +118,31 @@ export class WarmPoolsService {
     }
     const kubeConfig = tracker.kubeConfigOf(ref.cluster);
     if (!kubeConfig) throw unknownPool(id);
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      await kubeConfig
-        .makeApiClient(CoreV1Api)
-        .deleteNamespacedPod({ name: podName, namespace: ref.namespace });
+      await kubeConfig.makeApiClient(CoreV1Api).deleteNamespacedPod(
+        { name: podName, namespace: ref.namespace },
+        {
+          // an API server that never answers must not hold the request (and the person) forever
+          middleware: [
+            {
+              pre: context => {
+                context.setSignal(timeout);
+                return new Observable(Promise.resolve(context));
+              },
+              post: context => new Observable(Promise.resolve(context)),
+            },
+          ],
+          middlewareMergeStrategy: 'append',
+        },
+      );
     } catch (error) {
+      if (timeout.aborted) {
+        throw new ServiceUnavailableError(
+          `cluster ${ref.cluster} did not delete pod ${podName} within ${timeoutMs} ms`,
+        );
+      }
       const code = (error as { code?: unknown }).code;
       if (code === 404) {
         throw new NotFoundError(

@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -39,6 +40,12 @@ export interface ResourceInformerOptions<T> {
   maxBackoffMs?: number;
   /** The server ends each watch after this long and it is resumed, as client-go's reflector does; 300 by default. */
   watchTimeoutSeconds?: number;
+  /**
+   * How long a list, or a watch's first answer, may take before the attempt counts as failed (and is retried with
+   * backoff); 30 000 ms by default. Without it, an API server that accepts the connection and never answers
+   * would leave the cluster's pools frozen and not even marked stale.
+   */
+  requestTimeoutMs?: number;
   now?: () => number;
   /**
    * What of each object the cache keeps (and events carry): by default all of it. A tracker that reads a few
@@ -78,6 +85,8 @@ export class ResourceInformer<T extends KubernetesObject> {
   private retryTimer?: NodeJS.Timeout;
   private failures = 0;
   private running = false;
+  // which watch is current; a late answer to one given up on is ignored
+  private watchAttempt = 0;
   private state: InformerSync = { stale: true };
   private firstSync?: { resolve: () => void; promise: Promise<void> };
 
@@ -140,7 +149,10 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 
   private async relist(): Promise<void> {
-    const list = await this.options.list(this.options.labelSelector);
+    const list = await this.within(
+      this.options.list(this.options.labelSelector),
+      'list',
+    );
     if (!this.running) return;
     const fresh = new Map(list.items.map(o => [keyOf(o), this.keep(o)]));
     // The fresh list is the new truth: whatever the cache has that it lacks was deleted meanwhile.
@@ -171,7 +183,9 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   private async startWatch(): Promise<void> {
     let gone = false;
+    const attempt = ++this.watchAttempt;
     const onEvent = (type: string, object: any) => {
+      if (attempt !== this.watchAttempt) return;
       if (type === 'ERROR') {
         if (statusCodeOf(object) === 410) gone = true;
         return;
@@ -195,6 +209,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       this.state = { stale: false, lastSyncedAt: new Date(this.now()) };
     };
     const onDone = (error: unknown) => {
+      if (attempt !== this.watchAttempt) return;
       this.request = undefined;
       if (!this.running) return;
       if (gone || statusCodeOf(error) === 410) {
@@ -215,14 +230,39 @@ export class ResourceInformer<T extends KubernetesObject> {
     };
     if (this.options.labelSelector)
       query.labelSelector = this.options.labelSelector;
-    const request = await this.watch.watch(
-      this.options.path,
-      query,
-      onEvent,
-      onDone,
-    );
+    const pending = this.watch.watch(this.options.path, query, onEvent, onDone);
+    let request: AbortController;
+    try {
+      request = await this.within(pending, 'watch');
+    } catch (error) {
+      // given up on: end it should it answer after all
+      this.watchAttempt++;
+      pending.then(
+        late => late.abort(),
+        () => undefined,
+      );
+      throw error;
+    }
     if (this.running) this.request = request;
     else request.abort();
+  }
+
+  /** `promise`, or a ServiceUnavailableError naming the cluster once `requestTimeoutMs` has passed. */
+  private within<R>(promise: Promise<R>, what: string): Promise<R> {
+    const ms = this.options.requestTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ServiceUnavailableError(
+              `cluster ${this.options.cluster} did not answer the ${what} of ${this.options.path} within ${ms} ms`,
+            ),
+          ),
+        ms,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   private fail(error: unknown) {
