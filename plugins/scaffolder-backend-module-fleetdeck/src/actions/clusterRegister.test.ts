@@ -1,4 +1,10 @@
 import {
+  BATCH_ID_MAX_LENGTH,
+  CLUSTER_FIELD_MAX_LENGTH,
+  CLUSTER_ID_MAX_LENGTH,
+  ISTIO_VERSION_MAX_LENGTH,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import {
   actionContextAs,
   createRetryingActionContext,
 } from '../__testUtils__/contexts';
@@ -93,6 +99,31 @@ describe('fleetdeck:cluster:register', () => {
 
     it('accepts a minimal registration', () => {
       expect(failingPaths(registration)).toBe(undefined);
+    });
+
+    it('rejects values longer than the registry stores, naming each field', () => {
+      const long = (n: number) => 'x'.repeat(n + 1);
+      expect(
+        failingPaths({
+          ...registration,
+          clusterId: long(CLUSTER_ID_MAX_LENGTH),
+          name: long(CLUSTER_FIELD_MAX_LENGTH),
+          batchId: long(BATCH_ID_MAX_LENGTH),
+          region: long(CLUSTER_FIELD_MAX_LENGTH),
+          gitops: {
+            ...registration.gitops,
+            project: long(CLUSTER_FIELD_MAX_LENGTH),
+          },
+          istioVersion: `1.2.${'3'.repeat(ISTIO_VERSION_MAX_LENGTH)}`,
+        }),
+      ).toEqual([
+        'clusterId',
+        'name',
+        'batchId',
+        'region',
+        'gitops.project',
+        'istioVersion',
+      ]);
     });
 
     it('rejects an istioVersion that is not x.y.z', () => {

@@ -1,7 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  BATCH_ID_MAX_LENGTH,
+  CLUSTER_FIELD_MAX_LENGTH,
+  CLUSTER_ID_MAX_LENGTH,
   CLUSTER_STATUSES,
   clusterRegisterPermission,
+  ISTIO_VERSION_MAX_LENGTH,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { ActionZod, UpgradeWavesClientSource, clientFor } from './client';
 import { callUpgradeWaves } from './errors';
@@ -13,18 +17,28 @@ export const clusterRegisterInput = (z: ActionZod) =>
   z.object({
     clusterId: z
       .string({ description: 'Unique id of the cluster in the registry' })
-      .min(1),
+      .min(1)
+      .max(CLUSTER_ID_MAX_LENGTH),
     name: z
       .string({ description: 'The cluster name, e.g. `prod-eu-1`' })
-      .min(1),
+      .min(1)
+      .max(CLUSTER_FIELD_MAX_LENGTH),
     batchId: z
       .string({ description: 'The upgrade batch the cluster belongs to' })
-      .min(1),
+      .min(1)
+      .max(BATCH_ID_MAX_LENGTH),
     environment: z
       .string({ description: 'e.g. `dev`, `staging`, `prod`' })
-      .min(1),
-    region: z.string({ description: 'e.g. `eu-west-1`' }).min(1),
-    account: z.string({ description: 'Cloud account id' }).optional(),
+      .min(1)
+      .max(CLUSTER_FIELD_MAX_LENGTH),
+    region: z
+      .string({ description: 'e.g. `eu-west-1`' })
+      .min(1)
+      .max(CLUSTER_FIELD_MAX_LENGTH),
+    account: z
+      .string({ description: 'Cloud account id' })
+      .max(CLUSTER_FIELD_MAX_LENGTH)
+      .optional(),
     roleArn: z
       .string({ description: 'IAM role to assume for the cluster' })
       .optional(),
@@ -54,12 +68,14 @@ export const clusterRegisterInput = (z: ActionZod) =>
       {
         project: z
           .string({ description: 'GitLab project path of the GitOps repo' })
-          .min(1),
+          .min(1)
+          .max(CLUSTER_FIELD_MAX_LENGTH),
         branch: z
           .string({
             description:
               "The branch Flux follows; the project's default when absent",
           })
+          .max(CLUSTER_FIELD_MAX_LENGTH)
           .optional(),
         paths: z
           .array(z.string().min(1), {
@@ -74,9 +90,11 @@ export const clusterRegisterInput = (z: ActionZod) =>
       .string({
         description: 'The Istio version the cluster runs now, `x.y.z`',
       })
+      .max(ISTIO_VERSION_MAX_LENGTH)
       .regex(ISTIO_VERSION_PATTERN, 'istioVersion must look like 1.24.2'),
     istioRevision: z
       .string({ description: 'The Istio revision label, e.g. `1-24-2`' })
+      .max(CLUSTER_FIELD_MAX_LENGTH)
       .optional(),
     owners: z
       .array(z.string().min(1), {

@@ -1,4 +1,9 @@
 import {
+  BATCH_ID_MAX_LENGTH,
+  ISTIO_VERSION_MAX_LENGTH,
+  WAVE_COMMENT_MAX_LENGTH,
+} from '@fleetdeck/plugin-upgrade-waves-common';
+import {
   actionContextAs,
   createRetryingActionContext,
 } from '../__testUtils__/contexts';
@@ -186,6 +191,28 @@ describe('fleetdeck:upgrade:start', () => {
       expect(
         paths({ batchId: 'b', targetVersion: '1.24.2', soakSeconds: -1 }),
       ).toEqual(['soakSeconds']);
+    });
+
+    it('rejects a batchId, targetVersion or reason longer than upgrade-waves stores', () => {
+      const paths = (input: unknown) =>
+        schema.safeParse(input).error?.issues.map(i => i.path.join('.'));
+      expect(
+        paths({
+          batchId: 'b'.repeat(BATCH_ID_MAX_LENGTH + 1),
+          targetVersion: `1.24.${'2'.repeat(ISTIO_VERSION_MAX_LENGTH)}`,
+          reason: 'r'.repeat(WAVE_COMMENT_MAX_LENGTH + 1),
+        }),
+      ).toEqual(['batchId', 'targetVersion', 'reason']);
+      expect(
+        paths({
+          batchId: 'b'.repeat(BATCH_ID_MAX_LENGTH),
+          targetVersion: '1.24.2',
+          reason: 'r'.repeat(WAVE_COMMENT_MAX_LENGTH),
+        }),
+      ).toBeUndefined();
+      expect(action.schema?.input).toMatchObject({
+        properties: { batchId: { maxLength: BATCH_ID_MAX_LENGTH } },
+      });
     });
 
     it('gives the scaffolder a JSON schema that holds the version pattern', () => {

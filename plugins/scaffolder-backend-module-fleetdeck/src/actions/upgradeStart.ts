@@ -1,5 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  BATCH_ID_MAX_LENGTH,
+  ISTIO_VERSION_MAX_LENGTH,
+  WAVE_COMMENT_MAX_LENGTH,
   WAVE_STATUSES,
   waveCreatePermission,
   waveOverrideOrderPermission,
@@ -16,9 +19,11 @@ export const upgradeStartInput = (z: ActionZod) =>
   z.object({
     batchId: z
       .string({ description: 'The batch to upgrade, e.g. `dev-wave-1`' })
-      .min(1),
+      .min(1)
+      .max(BATCH_ID_MAX_LENGTH),
     targetVersion: z
       .string({ description: 'The Istio version to upgrade to, `x.y.z`' })
+      .max(ISTIO_VERSION_MAX_LENGTH)
       .regex(ISTIO_VERSION_PATTERN, 'targetVersion must look like 1.24.2'),
     soakSeconds: z
       .number({
@@ -36,6 +41,7 @@ export const upgradeStartInput = (z: ActionZod) =>
       .optional(),
     reason: z
       .string({ description: 'Why this wave runs; shown in the audit log' })
+      .max(WAVE_COMMENT_MAX_LENGTH)
       .optional(),
   });
 
