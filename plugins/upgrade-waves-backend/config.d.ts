@@ -97,7 +97,10 @@ export interface Config {
     gitlab?: {
       /** Host of the `integrations.gitlab` entry to use (its token is used); the first entry by default. */
       host?: string;
-      /** One limiter shared by every GitLab call. Default 600. */
+      /**
+       * GitLab requests per minute, retries included, of all replicas together (the budget is kept in the
+       * plugin's database, per GitLab host). Default 600.
+       */
       requestsPerMinute?: number;
       /**
        * How finely the rate is enforced: at most requestsPerMinute × window / 60 requests start in any

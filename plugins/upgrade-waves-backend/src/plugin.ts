@@ -151,7 +151,15 @@ export const upgradeWavesPlugin = createBackendPlugin({
             configuredLater(
               'GitLab for upgrade waves',
               // the database makes the GitLab rate limit and Retry-After one for all replicas
-              () => GitLabMergeRequests.fromConfig(config, { logger, knex }),
+              () =>
+                GitLabMergeRequests.fromConfig(config, {
+                  logger,
+                  knex,
+                  onBlocked: ({ host, until }) =>
+                    logger.warn(
+                      `GitLab at ${host} asked to be left alone; waiting for GitLab until ${until.toISOString()}`,
+                    ),
+                }),
               logger,
             ),
             logger,

@@ -245,6 +245,33 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it("runs on the database's clock by default", async () => {
+      const limiter = new SharedGitLabRateLimiter({
+        knex,
+        host: 'gitlab.example.com',
+        limit: 1,
+        windowMs: 60_000,
+        maxWaitMs: 0,
+      });
+      const before = Date.now();
+      await limiter.acquire();
+      const error = await limiter.acquire().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      const after = Date.now();
+      expect(error).toBeInstanceOf(GitLabWaitError);
+      // the next slot is a window after the first start, as the database's clock (this machine's) tells it
+      const until = (error as GitLabWaitError).until.getTime();
+      expect(until).toBeGreaterThanOrEqual(before + 60_000 - 1_000);
+      expect(until).toBeLessThanOrEqual(after + 60_000 + 1_000);
+
+      await limiter.holdOff(300_000);
+      const blocked = (await limiter.blockedUntil())!.getTime();
+      expect(blocked).toBeGreaterThanOrEqual(before + 300_000 - 1_000);
+      expect(blocked).toBeLessThanOrEqual(Date.now() + 300_000 + 1_000);
+    });
+
     it('stops waiting when the caller aborts', async () => {
       const limiter = replica({ maxWaitMs: 600_000 });
       await limiter.holdOff(300_000);

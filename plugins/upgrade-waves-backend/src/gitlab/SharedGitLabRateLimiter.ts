@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { DatabaseClock } from '../database/dbClock';
 import {
   abortable,
   GitLabRequestLimiter,
@@ -21,19 +22,7 @@ export interface SharedLimiterClock {
 
 /** The database's clock: replicas' own clocks may disagree, the database they share does not disagree with itself. */
 export const databaseClock: SharedLimiterClock = {
-  async now(db) {
-    const postgres = /^(pg|postgres|postgresql)$/.test(
-      String(db.client.config.client ?? ''),
-    );
-    // clock_timestamp(), not now(): now() is fixed at the start of the transaction
-    const rows = await db.raw(
-      postgres
-        ? 'select extract(epoch from clock_timestamp()) * 1000 as now'
-        : "select (julianday('now') - 2440587.5) * 86400000.0 as now",
-    );
-    const row = postgres ? rows.rows[0] : rows[0];
-    return Math.round(Number(row.now));
-  },
+  now: db => new DatabaseClock(db).now(),
   async sleep(ms, signal) {
     try {
       await delay(ms, undefined, { signal });
