@@ -66,6 +66,14 @@ describe('the scaffolder actions against the upgrade-waves backend', () => {
 
   it('gets the same 403 as the portal for a user without the permission', async () => {
     const waves = (await call('GET', '/waves', ADA)).body;
+    const start = createUpgradeStartAction({ client: clientFor(NOBODY) });
+    await expect(
+      start.handler(
+        createMockActionContext({
+          input: { batchId: 'dev-wave-1', targetVersion: '1.23.0' },
+        }) as any,
+      ),
+    ).rejects.toThrow(NotAllowedError);
     const rollback = createUpgradeRollbackAction({ client: clientFor(NOBODY) });
     await expect(
       rollback.handler(
@@ -94,6 +102,38 @@ describe('the scaffolder actions against the upgrade-waves backend', () => {
       ),
     ).rejects.toThrow(NotAllowedError);
     expect((await call('GET', '/clusters/dev-ap-1', ADA)).status).toBe(404);
+    // Nothing started and nothing rolled back (the wave of the test before goes on with its pre-checks meanwhile).
+    const after = (await call('GET', '/waves', ADA)).body;
+    expect(after.map((w: any) => w.id)).toEqual(waves.map((w: any) => w.id));
+    expect(after[0].status).not.toMatch(/ROLL/);
+    const detail = (await call('GET', `/waves/${waves[0].id}`, ADA)).body;
+    expect(detail.events.length).toBeGreaterThan(0);
+    expect(detail.events).not.toContainEqual(
+      expect.objectContaining({ actor: NOBODY }),
+    );
+  });
+
+  it('is refused for a task whose initiator is a service, not a person', async () => {
+    const waves = (await call('GET', '/waves', ADA)).body;
+    const asService = new UpgradeWavesClient({
+      discoveryApi: { getBaseUrl: async () => backend.url },
+      getToken: async () => mockCredentials.service.token(),
+    });
+    await expect(
+      createUpgradeStartAction({ client: asService }).handler(
+        createMockActionContext({
+          input: { batchId: 'dev-wave-1', targetVersion: '1.23.0' },
+        }) as any,
+      ),
+    ).rejects.toThrow(NotAllowedError);
+    await expect(
+      createUpgradeRollbackAction({ client: asService }).handler(
+        createMockActionContext({ input: { waveId: waves[0].id } }) as any,
+      ),
+    ).rejects.toThrow(NotAllowedError);
+    const after = (await call('GET', '/waves', ADA)).body;
+    expect(after.map((w: any) => w.id)).toEqual(waves.map((w: any) => w.id));
+    expect(after[0].status).not.toMatch(/ROLL/);
   });
 
   it('registers a cluster for a user who may', async () => {
