@@ -136,6 +136,32 @@ describe('GitLabRateLimiter', () => {
     expect(busiestWindow(starts, 1_000)).toBe(3);
   });
 
+  it('starts nothing before the end of a hold-off GitLab asked for', async () => {
+    const clock = new ManualClock();
+    const limiter = new GitLabRateLimiter({ limit: 10, clock });
+    await limiter.holdOff(5_000);
+    expect(await limiter.blockedUntil()).toBeInstanceOf(Date);
+    const starts = await startTimes(limiter, clock, [0, 0, 7_000]);
+    expect(starts).toEqual([5_000, 5_000, 7_000]);
+    expect(await limiter.blockedUntil()).toBeUndefined();
+  });
+
+  it('lets a waiting caller go when its signal aborts, and serves the next one', async () => {
+    const clock = new ManualClock();
+    const limiter = new GitLabRateLimiter({ limit: 1, clock });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const reason = new Error('lease lost');
+    const given = limiter.acquire({ signal: controller.signal });
+    const next = limiter.acquire();
+    controller.abort(reason);
+    await expect(given).rejects.toBe(reason);
+    const served = next.then(() => clock.now());
+    await clock.run();
+    // the one that gave up took no slot: the next starts a window after the first
+    await expect(served).resolves.toBe(60_000);
+  });
+
   it('refuses a limit or window that is not positive', () => {
     expect(() => new GitLabRateLimiter({ limit: 0 })).toThrow(RangeError);
     expect(() => new GitLabRateLimiter({ limit: 1.5 })).toThrow(RangeError);
