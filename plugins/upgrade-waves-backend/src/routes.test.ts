@@ -147,6 +147,72 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    it.each([
+      ['POST /clusters', 'name', { ...CLUSTER, name: 'n'.repeat(256) }],
+      ['POST /clusters', 'batchId', { ...CLUSTER, batchId: 'b'.repeat(101) }],
+      [
+        'POST /clusters',
+        'gitops.project',
+        { ...CLUSTER, gitops: { ...CLUSTER.gitops, project: 'p'.repeat(256) } },
+      ],
+      [
+        'POST /clusters',
+        'istioVersion',
+        { ...CLUSTER, istioVersion: `1.22.3-${'r'.repeat(300)}` },
+      ],
+      [
+        'POST /waves',
+        'targetVersion',
+        { batchId: 'fz-test', targetVersion: `1.24.0-${'r'.repeat(300)}` },
+      ],
+      [
+        'POST /waves',
+        'batchId',
+        { batchId: 'b'.repeat(101), targetVersion: '1.24.0' },
+      ],
+      ['POST /waves/{waveId}/cancel', 'comment', { comment: 'c'.repeat(2001) }],
+    ])(
+      'answers %s with a %s longer than it stores with a 400 naming the field, and stores nothing',
+      async (route, field, body) => {
+        const [method, path] = route.split(' ');
+        const before = await state();
+
+        const response = await asAda(
+          method,
+          path.replace('{waveId}', waveId),
+          body,
+        );
+
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toContain(`${field}: `);
+        expect(await state()).toEqual(before);
+      },
+    );
+
+    it('answers a path parameter of 300 characters or with a NUL with a 400 or 404', async () => {
+      const routes = fuzzedOperations(document).filter(
+        op => op.pathParameters.length,
+      );
+      const answers: string[] = [];
+      for (const op of routes) {
+        for (const value of ['w'.repeat(300), 'a%00b']) {
+          const path = op.pathParameters.reduce(
+            (p, param) => p.replace(`{${param.name}}`, value),
+            op.path,
+          );
+          const { status } = await asAda(
+            op.method,
+            path,
+            op.method === 'GET' ? undefined : { comment: 'x' },
+          );
+          answers.push(`${op.route} ${value.slice(0, 5)} ${status}`);
+        }
+      }
+
+      expect(answers.filter(a => !/ (400|404)$/.test(a))).toEqual([]);
+      expect(answers.length).toBe(routes.length * 2);
+    });
+
     it('answers any request to any route, however odd, with something other than a 5xx', async () => {
       const { statuses } = await fuzzRoutes({
         document,
