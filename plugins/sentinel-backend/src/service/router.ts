@@ -14,8 +14,17 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { SentinelService } from './SentinelService';
 
+/** A failover's reason is kept with its record and shown in the timeline: bounded to stay readable. */
+const FAILOVER_REASON_MAX_LENGTH = 500;
+
 const failoverBody = z
-  .object({ reason: z.string().trim().min(1, 'is required').max(500) })
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(FAILOVER_REASON_MAX_LENGTH),
+  })
   .strict();
 
 const failoversQuery = z.object({
