@@ -8,7 +8,10 @@ import {
 } from '@fleetdeck/backend-common/testUtils';
 import type { WaveDetail } from '@fleetdeck/plugin-upgrade-waves-common';
 import { parse } from 'yaml';
-import { startWaveBackend, WaveBackend } from './__testUtils__/startWaveBackend';
+import {
+  startWaveBackend,
+  WaveBackend,
+} from './__testUtils__/startWaveBackend';
 import { ADA, NOBODY } from './__testUtils__/waveApi';
 
 jest.setTimeout(120_000);
@@ -27,7 +30,10 @@ const CLUSTER = {
   batchId: 'fz-test',
   environment: 'test',
   region: 'eu-west-1',
-  gitops: { project: 'platform/gitops-fz', paths: ['clusters/fz-1/istiod.yaml'] },
+  gitops: {
+    project: 'platform/gitops-fz',
+    paths: ['clusters/fz-1/istiod.yaml'],
+  },
   istioVersion: '1.22.3',
   owners: ['group:default/platform'],
 };

@@ -6,7 +6,9 @@ const document = {
   paths: {
     '/things': {
       get: {
-        parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }],
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer' } },
+        ],
         responses: {},
       },
       post: {
@@ -82,9 +84,7 @@ describe('fuzzedOperations', () => {
       required: ['name', 'size'],
       properties: { name: { type: 'string' }, size: { type: 'integer' } },
     });
-    expect(operations[2].pathParameters.map(p => p.name)).toEqual([
-      'thingId',
-    ]);
+    expect(operations[2].pathParameters.map(p => p.name)).toEqual(['thingId']);
   });
 });
 

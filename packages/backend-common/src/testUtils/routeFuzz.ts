@@ -89,36 +89,38 @@ export async function fuzzRoutes(
   for (const [index, operation] of operations.entries()) {
     const tally: Record<number, number> = (statuses[operation.route] = {});
     const requests = requestOf(operation, options.known ?? {});
-    await fc.assert(
-      fc.asyncProperty(requests, async request => {
-        const status = await send(options, request);
-        tally[status.code] = (tally[status.code] ?? 0) + 1;
-        if (status.code >= 500) {
-          throw new Error(
-            `${request.method} ${request.url}${
-              request.body === undefined
-                ? ''
-                : ` with body ${request.body.slice(0, 500)}${
-                    request.body.length > 500
-                      ? `… (${request.body.length} characters)`
-                      : ''
-                  }`
-            } answered ${status.code}: ${status.text.slice(0, 2000)}`,
-          );
-        }
-      }),
-      {
-        numRuns: options.runsPerRoute ?? 12,
-        seed: seed + index,
-        // Each run is a request to a live backend: report the first failure as it is, without shrinking it.
-        endOnFailure: true,
-        includeErrorInReport: true,
-      },
-    ).catch(error => {
-      throw new Error(
-        `${operation.route}: a 5xx (fuzz seed ${seed}; rerun with FUZZ_SEED=${seed}):\n${error.message}`,
-      );
-    });
+    await fc
+      .assert(
+        fc.asyncProperty(requests, async request => {
+          const status = await send(options, request);
+          tally[status.code] = (tally[status.code] ?? 0) + 1;
+          if (status.code >= 500) {
+            throw new Error(
+              `${request.method} ${request.url}${
+                request.body === undefined
+                  ? ''
+                  : ` with body ${request.body.slice(0, 500)}${
+                      request.body.length > 500
+                        ? `… (${request.body.length} characters)`
+                        : ''
+                    }`
+              } answered ${status.code}: ${status.text.slice(0, 2000)}`,
+            );
+          }
+        }),
+        {
+          numRuns: options.runsPerRoute ?? 12,
+          seed: seed + index,
+          // Each run is a request to a live backend: report the first failure as it is, without shrinking it.
+          endOnFailure: true,
+          includeErrorInReport: true,
+        },
+      )
+      .catch(error => {
+        throw new Error(
+          `${operation.route}: a 5xx (fuzz seed ${seed}; rerun with FUZZ_SEED=${seed}):\n${error.message}`,
+        );
+      });
   }
   return { seed, statuses };
 }
