@@ -6,6 +6,7 @@ import type {
   Cluster,
   MetricSnapshot,
 } from '@fleetdeck/plugin-upgrade-waves-common';
+import { abortable } from '../abortable';
 import type { CheckReport, ClusterCheck } from './types';
 
 const DEFAULT_CONCURRENCY = 10;
@@ -229,7 +230,7 @@ export class PreCheckRunner {
           expectedVersion: context.expectedVersionFor(cluster),
           signal: controller.signal,
         }))();
-      report = validReport(await untilAborted(running, controller.signal));
+      report = validReport(await abortable(running, controller.signal));
     } catch (error) {
       if (timedOut) {
         report = {
@@ -265,33 +266,6 @@ export class PreCheckRunner {
     }
     return { result, baseline: report.baseline };
   }
-}
-
-/** Settles with the check, or rejects as soon as its signal aborts (a check that ignores its signal must not hold the run). */
-function untilAborted<T>(running: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      running.catch(() => {});
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      // The abandoned check may still reject later; nobody waits for it.
-      running.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    running.then(
-      value => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      error => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function validReport(report: CheckReport | undefined): CheckReport {

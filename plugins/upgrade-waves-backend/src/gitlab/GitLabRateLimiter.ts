@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { setTimeout as delay } from 'node:timers/promises';
+import { abortable } from '../abortable';
 
 /**
  * What every GitLab request passes before it is sent: a rate limit, and the hold-off GitLab asks for with
@@ -120,26 +121,4 @@ export class GitLabRateLimiter implements GitLabRequestLimiter {
       await this.#clock.sleep(this.#starts[0] + this.windowMs - now);
     }
   }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-export function abortable<T>(
-  promise: Promise<T>,
-  signal: AbortSignal,
-): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      error => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

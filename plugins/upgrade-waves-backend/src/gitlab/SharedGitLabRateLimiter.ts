@@ -1,11 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { abortable } from '../abortable';
 import { DatabaseClock } from '../database/dbClock';
-import {
-  abortable,
-  GitLabRequestLimiter,
-  GitLabWaitError,
-} from './GitLabRateLimiter';
+import { GitLabRequestLimiter, GitLabWaitError } from './GitLabRateLimiter';
 
 const HOSTS = 'upgrade_waves_gitlab_hosts';
 const STARTS = 'upgrade_waves_gitlab_request_starts';
