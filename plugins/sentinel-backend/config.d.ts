@@ -80,6 +80,12 @@ export interface Config {
       confirmTimeoutMs?: number;
       /** A failover with no event for this long is closed (completed if the master switched, else timed out). Default 300000. */
       staleAfterMs?: number;
+      /**
+       * How often each backend instance reconciles the failover records not ended yet (its own from before a
+       * restart, and other instances') with what the sentinels report (master, configuration epoch, failover
+       * in progress), in milliseconds; also done on start. Default 60000.
+       */
+      reconcileIntervalMs?: number;
     };
   };
 }

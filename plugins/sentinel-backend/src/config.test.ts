@@ -41,7 +41,11 @@ describe('readSentinelConfig', () => {
         sampleKeys: 1000,
         scanCount: 100,
       },
-      failover: { confirmTimeoutMs: 10000, staleAfterMs: 300000 },
+      failover: {
+        confirmTimeoutMs: 10000,
+        staleAfterMs: 300000,
+        reconcileIntervalMs: 60000,
+      },
     });
   });
 

@@ -38,7 +38,11 @@ export interface SentinelSettings {
     sampleKeys: number;
     scanCount: number;
   };
-  failover: { confirmTimeoutMs: number; staleAfterMs: number };
+  failover: {
+    confirmTimeoutMs: number;
+    staleAfterMs: number;
+    reconcileIntervalMs: number;
+  };
 }
 
 function positive(config: Config | undefined, key: string, fallback: number) {
@@ -137,6 +141,11 @@ export function readSentinelConfig(root: Config): SentinelSettings {
     failover: {
       confirmTimeoutMs: positive(config, 'failover.confirmTimeoutMs', 10000),
       staleAfterMs: positive(config, 'failover.staleAfterMs', 300000),
+      reconcileIntervalMs: positive(
+        config,
+        'failover.reconcileIntervalMs',
+        60000,
+      ),
     },
   };
 }

@@ -111,6 +111,13 @@ export interface FailoverRecord {
   endedAt?: string;
   durationMs?: number;
   phases: FailoverPhaseMark[];
+  /**
+   * Phases that must have happened but no backend saw (it was not running then): known only from what the
+   * sentinels reported afterwards, so they have no time.
+   */
+  unobservedPhases?: FailoverPhase[];
+  /** How the end was learnt when no backend saw it (reconciled with the sentinels), or why it was given up on. */
+  outcome?: string;
 }
 
 /** A replica's lag at one moment. @public */

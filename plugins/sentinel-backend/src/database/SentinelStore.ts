@@ -1,8 +1,10 @@
 import type {
+  FailoverPhase,
   FailoverPhaseMark,
   FailoverRecord,
   LagSample,
 } from '@fleetdeck/plugin-sentinel-common';
+import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
   mergeFailovers,
@@ -28,8 +30,22 @@ interface FailoverRow {
   started_at: string;
   ended_at: string | null;
   phases: string;
+  unobserved_phases: string | null;
+  outcome: string | null;
   updated_at: string;
+  version?: number | string;
 }
+
+/** The transaction lost a race with another replica's write: read again and merge again. */
+class WriteRace extends Error {}
+
+const isUniqueViolation = (error: unknown) => {
+  const code = (error as { code?: string })?.code;
+  return code === '23505' || /^SQLITE_CONSTRAINT/.test(code ?? '');
+};
+
+/** Attempts of one save against concurrent writers of the same failover before it gives up. */
+const SAVE_ATTEMPTS = 8;
 
 function toRow(record: StoredFailover): FailoverRow {
   const phases: Record<string, { at: string; sentinel: string }> = {};
@@ -50,6 +66,10 @@ function toRow(record: StoredFailover): FailoverRow {
     started_at: record.startedAt,
     ended_at: record.endedAt ?? null,
     phases: JSON.stringify(phases),
+    unobserved_phases: record.unobservedPhases?.length
+      ? JSON.stringify(record.unobservedPhases)
+      : null,
+    outcome: record.outcome ?? null,
     updated_at: new Date().toISOString(),
   };
 }
@@ -59,7 +79,7 @@ function fromRow(row: FailoverRow): StoredFailover {
     string,
     { at: string; sentinel: string }
   >;
-  return withDuration({
+  const record: StoredFailover = withDuration({
     id: row.id,
     group: row.group_name,
     masterName: row.master_name,
@@ -78,6 +98,20 @@ function fromRow(row: FailoverRow): StoredFailover {
       ),
     ),
   });
+  if (row.unobserved_phases) {
+    record.unobservedPhases = JSON.parse(
+      row.unobserved_phases,
+    ) as FailoverPhase[];
+  }
+  if (row.outcome) record.outcome = row.outcome;
+  return record;
+}
+
+/** The fields a merge can change; a write that changes none of them is skipped. */
+function sameContent(a: FailoverRow, b: FailoverRow): boolean {
+  const { updated_at: _a, version: _av, ...left } = a;
+  const { updated_at: _b, version: _bv, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
 }
 
 function publicRecord({
@@ -92,35 +126,92 @@ export class SentinelStore {
   constructor(private readonly knex: Knex) {}
 
   /**
-   * Writes a failover, merged with what is stored for the same group, old master and epoch. Idempotent: the
-   * row is locked while merging, so backend replicas recording the same failover at once end with one row
-   * holding what both saw.
+   * Writes a failover, merged with what is stored for the same group and epoch (insert or merge), so that
+   * every backend replica and every sentinel's view of one failover end in one row with the union of phases.
+   * `supersedes` names earlier epochs of the same failover (a leader that died and a new election): their rows,
+   * while in progress, are folded into this one. Every update is conditional on the version it read, so two
+   * replicas never overwrite each other's write, and a finished record keeps the status it ended with.
    */
-  async saveFailover(record: StoredFailover): Promise<StoredFailover> {
-    const row = toRow(record);
-    const key = {
-      group_name: row.group_name,
-      old_master: row.old_master,
-      epoch: row.epoch,
-    };
-    return this.knex.transaction(async tx => {
-      await tx(FAILOVERS)
-        .insert(row)
-        .onConflict(['group_name', 'old_master', 'epoch'])
-        .ignore();
-      const query = tx<FailoverRow>(FAILOVERS).where(key).first();
-      // SQLite has one writer at a time; FOR UPDATE is PostgreSQL's way to get there for this row.
-      if (this.knex.client.config.client === 'pg') query.forUpdate();
-      const stored = fromRow((await query)!);
-      const merged = mergeFailovers(stored, record);
-      const next = toRow(merged);
-      const { updated_at: _a, ...nextFields } = next;
-      const { updated_at: _b, ...storedFields } = toRow(stored);
-      if (JSON.stringify(nextFields) !== JSON.stringify(storedFields)) {
-        await tx(FAILOVERS).where({ id: stored.id }).update(next);
+  async saveFailover(
+    record: StoredFailover,
+    options: { supersedes?: number[] } = {},
+  ): Promise<StoredFailover> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.knex.transaction(tx =>
+          this.mergeInto(tx, record, options.supersedes ?? []),
+        );
+      } catch (error) {
+        const raced = error instanceof WriteRace || isUniqueViolation(error);
+        if (!raced) throw error;
+        if (attempt >= SAVE_ATTEMPTS) {
+          throw new ConflictError(
+            `failover ${record.id} of group ${record.group} kept changing under ${SAVE_ATTEMPTS} attempts to write it`,
+          );
+        }
       }
-      return merged;
-    });
+    }
+  }
+
+  private async mergeInto(
+    tx: Knex.Transaction,
+    record: StoredFailover,
+    supersedes: number[],
+  ): Promise<StoredFailover> {
+    const epochs = [
+      record.epoch,
+      ...supersedes.filter(e => e !== record.epoch),
+    ];
+    const rows = await tx<FailoverRow>(FAILOVERS)
+      .where({ group_name: record.group })
+      .andWhere(q => q.whereIn('epoch', epochs).orWhere({ id: record.id }))
+      .orderBy('epoch', 'asc');
+    // Its own epoch's row, or the row it was folded into under a later epoch by a replica that saw more.
+    const target =
+      rows.find(r => Number(r.epoch) === record.epoch) ??
+      rows.find(r => r.id === record.id && Number(r.epoch) > record.epoch);
+    // A superseded attempt already ended (aborted, say) is a failover of its own.
+    const absorbed = rows.filter(
+      r =>
+        r !== target &&
+        r.status === 'in-progress' &&
+        supersedes.includes(Number(r.epoch)),
+    );
+    const keeper = target ?? absorbed[0];
+    if (!keeper) {
+      await tx(FAILOVERS).insert({ ...toRow(record), version: 0 });
+      return record;
+    }
+    const epoch = target ? Number(target.epoch) : record.epoch;
+    let merged = fromRow(keeper);
+    for (const row of absorbed) {
+      if (row !== keeper) merged = mergeFailovers(merged, fromRow(row));
+    }
+    merged = { ...mergeFailovers(merged, record), epoch };
+    const next = toRow(merged);
+    const version = Number(keeper.version ?? 0);
+    if (keeper !== target || !sameContent(next, toRow(fromRow(keeper)))) {
+      const updated = await tx(FAILOVERS)
+        .where({ id: keeper.id, version })
+        .update({ ...next, version: version + 1 });
+      if (updated !== 1) throw new WriteRace();
+    }
+    for (const row of absorbed) {
+      if (row === keeper) continue;
+      const deleted = await tx(FAILOVERS)
+        .where({ id: row.id, version: Number(row.version ?? 0) })
+        .delete();
+      if (deleted !== 1) throw new WriteRace();
+    }
+    return merged;
+  }
+
+  /** Records of the group not ended yet, as stored by any replica: what a restarted backend reconciles. */
+  async listOpenFailovers(group: string): Promise<StoredFailover[]> {
+    const rows = await this.knex<FailoverRow>(FAILOVERS)
+      .where({ group_name: group, status: 'in-progress' })
+      .orderBy('epoch', 'asc');
+    return rows.map(fromRow);
   }
 
   async listFailovers(group: string, limit: number): Promise<FailoverRecord[]> {

@@ -7,7 +7,12 @@ import { Knex } from 'knex';
 import { applyMigrations } from '../database/migrations';
 import { SentinelStore } from '../database/SentinelStore';
 import { parseSentinelEvent, SentinelEvent } from '../monitor/events';
-import { KILLED_MASTER, MANUAL_FAILOVER } from './__fixtures__/sentinelEvents';
+import {
+  KILLED_MASTER,
+  LEADER_DIED,
+  MANUAL_FAILOVER,
+} from './__fixtures__/sentinelEvents';
+import type { SentinelMasterView } from './reconcile';
 import { failoverId, FailoverRecorder } from './FailoverRecorder';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -79,7 +84,7 @@ describe('FailoverRecorder', () => {
     const records = await store.listFailovers('session-store', 10);
     expect(records).toEqual([
       {
-        id: failoverId('session-store', '127.0.0.1:6379', 1),
+        id: failoverId('session-store', 1),
         group: 'session-store',
         masterName: 'sessions',
         oldMaster: '127.0.0.1:6379',
@@ -149,7 +154,7 @@ describe('FailoverRecorder', () => {
     const [manual, detected] = await store.listFailovers('session-store', 10);
     expect(detected.trigger).toBe('detected');
     expect(manual).toMatchObject({
-      id: failoverId('session-store', '127.0.0.1:6380', 2),
+      id: failoverId('session-store', 2),
       oldMaster: '127.0.0.1:6380',
       newMaster: '127.0.0.1:6381',
       trigger: 'manual',
@@ -235,7 +240,7 @@ describe('FailoverRecorder', () => {
     await subject.flush();
     const [record] = await store.listFailovers('session-store', 10);
     expect(record).toMatchObject({
-      id: failoverId('session-store', '127.0.0.1:6379', 1),
+      id: failoverId('session-store', 1),
       newMaster: '127.0.0.1:6380',
       status: 'completed',
       startedAt: iso(3795),
@@ -305,6 +310,186 @@ describe('FailoverRecorder', () => {
     expect(await store.listFailovers('session-store', 10)).toMatchObject([
       { status: 'timed-out', endedAt: iso(4859) },
     ]);
+  });
+
+  it('records one failover when the leader dies and another sentinel takes it over in a new epoch', async () => {
+    const watching = recorder();
+    // A replica started while the first leader was already dead: it sees only the second election.
+    const late = recorder();
+    for (const event of events(LEADER_DIED)) {
+      clock = event.at.getTime();
+      watching.handle(event);
+      if (clock >= START + 22_731) late.handle(event);
+    }
+    await Promise.all([watching.flush(), late.flush()]);
+
+    const records = await store.listFailovers('session-store', 10);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      oldMaster: '127.0.0.1:6379',
+      newMaster: '127.0.0.1:6380',
+      status: 'completed',
+      startedAt: iso(2559),
+      endedAt: iso(24_800),
+    });
+    expect(records[0].phases.map(p => p.phase)).toEqual([...FAILOVER_PHASES]);
+    // The first election is the one that counts for when the leader was elected.
+    expect(records[0].phases[3]).toEqual({
+      phase: 'leader-elected',
+      at: iso(2731),
+      sentinel: SENTINELS.s0,
+    });
+    const [row] = await knex('sentinel_failovers').select('epoch');
+    expect(Number(row.epoch)).toBe(2);
+  });
+
+  describe('reconciling with the sentinels', () => {
+    /** What a replica stopped right after the election left in the store. */
+    async function leftOpen() {
+      const stopped = recorder();
+      feed(
+        stopped,
+        events(KILLED_MASTER).filter(e => e.at.getTime() <= START + 2731),
+      );
+      await stopped.flush();
+      const open = await store.listOpenFailovers('session-store');
+      expect(open).toHaveLength(1);
+      return open;
+    }
+    const view = (
+      sentinel: string,
+      master: string,
+      configEpoch: number,
+      more: Partial<SentinelMasterView> = {},
+    ): SentinelMasterView => ({
+      sentinel,
+      master,
+      configEpoch,
+      failoverInProgress: false,
+      masterDown: false,
+      ...more,
+    });
+
+    it('completes a failover that ended while no backend watched, naming the phases nobody saw', async () => {
+      const open = await leftOpen();
+      clock = START + 90_000;
+      const restarted = recorder();
+      await restarted.reconcile(open, [
+        // A sentinel that has not learnt the new configuration yet is outvoted by the newest one.
+        view(SENTINELS.s0, '127.0.0.1:6379', 0),
+        view(SENTINELS.s1, '127.0.0.1:6380', 1),
+      ]);
+      const [record] = await store.listFailovers('session-store', 10);
+      expect(record).toMatchObject({
+        id: open[0].id,
+        status: 'completed',
+        newMaster: '127.0.0.1:6380',
+        endedAt: iso(90_000),
+        unobservedPhases: [
+          'replica-selected',
+          'replica-promoted',
+          'reconf-replicas',
+          'switch-master',
+          'failover-end',
+        ],
+        outcome: expect.stringContaining(
+          "127.0.0.1:6380 is the master at this failover's configuration epoch 1",
+        ),
+      });
+      expect(record.phases.map(p => p.phase)).toEqual([
+        'sdown',
+        'odown',
+        'try-failover',
+        'leader-elected',
+      ]);
+      expect(await store.listOpenFailovers('session-store')).toEqual([]);
+      expect(changes.at(-1)).toMatchObject({ status: 'completed' });
+    });
+
+    it('keeps following a failover still under way, and its events complete the stored record', async () => {
+      const open = await leftOpen();
+      const restarted = recorder();
+      clock = START + 2800;
+      await restarted.reconcile(open, [
+        view(SENTINELS.s0, '127.0.0.1:6379', 0, {
+          failoverInProgress: true,
+          failoverState: 'wait_promotion',
+          masterDown: true,
+        }),
+      ]);
+      expect(await store.listOpenFailovers('session-store')).toHaveLength(1);
+      expect(restarted.inProgress()).toHaveLength(1);
+
+      feed(
+        restarted,
+        events(KILLED_MASTER).filter(e => e.at.getTime() > START + 2800),
+      );
+      await restarted.flush();
+      const records = await store.listFailovers('session-store', 10);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        id: open[0].id,
+        status: 'completed',
+        endedAt: iso(4859),
+      });
+      // Nobody heard the replica being selected: between the stop and the restart.
+      expect(records[0].unobservedPhases).toEqual(['replica-selected']);
+      expect(records[0].phases.map(p => p.phase)).toEqual(
+        FAILOVER_PHASES.filter(p => p !== 'replica-selected'),
+      );
+    });
+
+    it('keeps a failover whose master is still seen down open: a sentinel will try again', async () => {
+      const open = await leftOpen();
+      clock = START + 15_000;
+      await recorder().reconcile(open, [
+        view(SENTINELS.s1, '127.0.0.1:6379', 0, { masterDown: true }),
+      ]);
+      expect(await store.listOpenFailovers('session-store')).toHaveLength(1);
+    });
+
+    it('times out a failover Sentinel gave up on, and one no sentinel can tell about for too long, saying why', async () => {
+      let open = await leftOpen();
+      clock = START + 30_000;
+      await recorder().reconcile(open, [
+        view(SENTINELS.s1, '127.0.0.1:6379', 0),
+      ]);
+      expect(await store.listFailovers('session-store', 10)).toMatchObject([
+        {
+          status: 'timed-out',
+          outcome: expect.stringContaining(
+            'Sentinel gave up: 127.0.0.1:6379 is still the master',
+          ),
+        },
+      ]);
+
+      await knex('sentinel_failovers').delete();
+      open = await leftOpen();
+      clock = START + 2731 + 30_000;
+      await recorder().reconcile(open, []);
+      expect(await store.listOpenFailovers('session-store')).toHaveLength(1);
+      clock = START + 2731 + 60_001;
+      await recorder().reconcile(open, []);
+      expect(await store.listFailovers('session-store', 10)).toMatchObject([
+        {
+          status: 'timed-out',
+          outcome: expect.stringContaining('no sentinel answered for 60 s'),
+        },
+      ]);
+    });
+
+    it('leaves a failover it follows live to its events', async () => {
+      const live = recorder();
+      feed(
+        live,
+        events(KILLED_MASTER).filter(e => e.at.getTime() <= START + 2731),
+      );
+      await live.flush();
+      const open = await store.listOpenFailovers('session-store');
+      await live.reconcile(open, [view(SENTINELS.s1, '127.0.0.1:6379', 0)]);
+      expect(await store.listOpenFailovers('session-store')).toHaveLength(1);
+      expect(live.inProgress()).toHaveLength(1);
+    });
   });
 
   it('keeps writing when the database fails once', async () => {

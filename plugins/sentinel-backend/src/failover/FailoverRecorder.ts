@@ -7,10 +7,19 @@ import type {
 import { createHash } from 'node:crypto';
 import { masterNameOf, SentinelEvent } from '../monitor/events';
 import { orderPhases, StoredFailover, withDuration } from './merge';
+import {
+  reconcileFailover,
+  SentinelMasterView,
+  SWITCH_PHASES,
+} from './reconcile';
 
 /** Where records go: the store, which merges what several observers saw of one failover. */
 export interface FailoverSink {
-  saveFailover(record: StoredFailover): Promise<StoredFailover>;
+  /** `supersedes`: earlier epochs of the same failover, whose records are folded into this one. */
+  saveFailover(
+    record: StoredFailover,
+    options?: { supersedes?: number[] },
+  ): Promise<StoredFailover>;
 }
 
 /** A failover requested through Fleetdeck (`SENTINEL FAILOVER`), waiting for Sentinel to start it. */
@@ -29,6 +38,11 @@ export interface FailoverRecorderOptions {
   /** A record with no new event for this long is closed. */
   staleAfterMs: number;
   /**
+   * A record this recorder follows but heard nothing of for this long is reconciled with the sentinels like
+   * one it never followed. Default: `staleAfterMs`.
+   */
+  reconcileAfterMs?: number;
+  /**
    * The master and its config epoch as a sentinel reports them now: the epoch of a failover whose start
    * this recorder missed (it equals the failover epoch once the promoted replica is master).
    */
@@ -38,14 +52,14 @@ export interface FailoverRecorderOptions {
   now?: () => Date;
 }
 
-/** The id of a failover: the same for every observer, so backend replicas write the same record. */
-export function failoverId(
-  group: string,
-  oldMaster: string,
-  epoch: number,
-): string {
+/**
+ * The id of a failover first stored under `epoch`: the same for every observer, so backend replicas write the
+ * same record. The epoch is what all sentinels and all replicas agree on (the old master's address they may
+ * spell differently); a record folded into a later epoch keeps the id it was first stored under.
+ */
+export function failoverId(group: string, epoch: number): string {
   return createHash('sha256')
-    .update(`${group}\n${oldMaster}\n${epoch}`)
+    .update(`${group}\n${epoch}`)
     .digest('hex')
     .slice(0, 32);
 }
@@ -54,6 +68,14 @@ interface OpenFailover {
   oldMaster: string;
   newMaster?: string;
   epoch?: number;
+  /** The sentinel that published the latest `+elected-leader`: the one whose abort ends the failover. */
+  leader?: string;
+  /** Earlier epochs of this failover: attempts of a leader that died, taken over by another sentinel. */
+  supersedes: Set<number>;
+  /** Taken from the store (another replica, or this one before a restart), and not heard of live since. */
+  adopted?: boolean;
+  unobservedPhases?: FailoverPhase[];
+  outcome?: string;
   elected: boolean;
   phases: Map<FailoverPhase, FailoverPhaseMark>;
   /** Sentinels that consider the master subjectively down; when none do before an election, it was a blip. */
@@ -163,11 +185,25 @@ export class FailoverRecorder {
     if (!record) {
       record = this.start(oldMaster);
     }
+    record.adopted = false;
 
     if (phase === 'sdown') record.sdownBy.add(event.sentinel);
     if (phase === 'leader-elected') {
       record.elected = true;
-      record.epoch ??= this.epochs.get(event.sentinel);
+      record.leader = event.sentinel;
+      const epoch = this.epochs.get(event.sentinel);
+      if (record.epoch === undefined) {
+        record.epoch = epoch;
+      } else if (
+        epoch !== undefined &&
+        epoch > record.epoch &&
+        !record.phases.has('switch-master')
+      ) {
+        // The leader died (or went silent) and another sentinel took the failover over in a new epoch: still
+        // one failover, keyed by its newest epoch, which every watcher learns from this election.
+        record.supersedes.add(record.epoch);
+        record.epoch = epoch;
+      }
     }
     if (phase === 'try-failover' || phase === 'leader-elected') {
       this.attachManual(record);
@@ -260,6 +296,102 @@ export class FailoverRecorder {
     }
   }
 
+  /**
+   * Reconciles the stored records not ended yet (`open`, from every replica) with what the sentinels say now:
+   * one still running is followed from here on; one that ended while nobody watched is completed or timed out,
+   * naming the phases nobody saw and how its end was learnt. Records this recorder follows live are left to
+   * their events unless nothing was heard of them for `reconcileAfterMs`.
+   */
+  async reconcile(
+    open: StoredFailover[],
+    views: SentinelMasterView[],
+  ): Promise<void> {
+    const now = this.now();
+    const quietFor = this.options.reconcileAfterMs ?? this.options.staleAfterMs;
+    for (const stored of open) {
+      const local = [...this.open.values()].find(r => r.epoch === stored.epoch);
+      if (
+        local &&
+        !local.adopted &&
+        now.getTime() - local.lastEventAt < quietFor
+      ) {
+        continue;
+      }
+      const verdict = reconcileFailover(stored, views, {
+        now,
+        staleAfterMs: this.options.staleAfterMs,
+      });
+      if (verdict.kind === 'running') {
+        if (!local) this.adopt(stored);
+        continue;
+      }
+      if (verdict.kind !== 'finished') continue;
+      this.options.logger.info(
+        `failover ${stored.id} of group ${this.options.group} (from ${stored.oldMaster}, epoch ${stored.epoch}) reconciled as ${verdict.record.status}: ${verdict.record.outcome}`,
+      );
+      const target = local ?? this.adopt(stored);
+      if (!target) {
+        await this.saveReconciled(verdict.record);
+        continue;
+      }
+      target.status = verdict.record.status;
+      target.endedAt ??= verdict.record.endedAt;
+      target.newMaster ??= verdict.record.newMaster;
+      target.unobservedPhases = verdict.record.unobservedPhases;
+      target.outcome = verdict.record.outcome;
+      this.close(target);
+      this.changed(target);
+      this.save(target);
+      await target.writes;
+    }
+  }
+
+  private async saveReconciled(record: StoredFailover) {
+    try {
+      await this.options.sink.saveFailover(record);
+    } catch (error) {
+      this.options.logger.warn(
+        `could not store failover ${record.id} of group ${this.options.group}: ${error}`,
+      );
+    }
+  }
+
+  /**
+   * Follows a stored record as if this recorder had seen its phases, so that the events of a failover
+   * still under way (after a restart) land in it. Undefined when this recorder already has another
+   * failover of the same master open.
+   */
+  private adopt(stored: StoredFailover): OpenFailover | undefined {
+    if (this.open.has(stored.oldMaster)) return undefined;
+    const record: OpenFailover = {
+      oldMaster: stored.oldMaster,
+      newMaster: stored.newMaster,
+      epoch: stored.epoch,
+      supersedes: new Set(),
+      adopted: true,
+      elected: true,
+      phases: new Map(stored.phases.map(p => [p.phase, p])),
+      sdownBy: new Set(),
+      status: stored.status,
+      endedAt: stored.endedAt,
+      manual:
+        stored.trigger === 'manual'
+          ? {
+              oldMaster: stored.oldMaster,
+              triggeredBy: stored.triggeredBy ?? 'unknown',
+              reason: stored.reason ?? '',
+              at: new Date(stored.startedAt),
+            }
+          : undefined,
+      lastEventAt: this.now().getTime(),
+      writes: Promise.resolve(),
+      stored,
+      waiters: [],
+    };
+    this.open.set(stored.oldMaster, record);
+    return record;
+  }
+
   /** Resolves once every write started so far has ended. */
   async flush(): Promise<void> {
     const records = [...this.open.values(), ...this.recent];
@@ -276,6 +408,7 @@ export class FailoverRecorder {
   private start(oldMaster: string): OpenFailover {
     const record: OpenFailover = {
       oldMaster,
+      supersedes: new Set(),
       elected: false,
       phases: new Map(),
       sdownBy: new Set(),
@@ -304,8 +437,10 @@ export class FailoverRecorder {
 
   private aborted(event: SentinelEvent) {
     const record = this.open.get(event.instance?.masterAddress ?? '');
-    // Before an election an abort is a lost vote; Sentinel tries again in a new epoch, under this record.
+    // Before an election an abort is a lost vote; Sentinel tries again in a new epoch, under this record. So is
+    // an abort by another sentinel than the leader: its own attempt to take over from a leader gone silent.
     if (!record?.elected) return;
+    if (record.leader !== undefined && record.leader !== event.sentinel) return;
     record.status = 'timed-out';
     record.endedAt ??= event.at.toISOString();
     this.touch(record, event);
@@ -337,11 +472,17 @@ export class FailoverRecorder {
       ...(record.manual ? [record.manual.at.toISOString()] : []),
     ].sort();
     const epoch = record.epoch ?? -1;
+    // A completed failover went through every phase of a switch; the ones this recorder missed are said so.
+    const unobserved =
+      record.status === 'completed'
+        ? SWITCH_PHASES.filter(p => !record.phases.has(p))
+        : record.unobservedPhases ?? [];
     return withDuration({
       id:
-        record.epoch === undefined
+        record.stored?.id ??
+        (record.epoch === undefined
           ? ''
-          : failoverId(this.options.group, record.oldMaster, epoch),
+          : failoverId(this.options.group, epoch)),
       group: this.options.group,
       masterName: this.options.masterName,
       oldMaster: record.oldMaster,
@@ -354,6 +495,8 @@ export class FailoverRecorder {
       startedAt: times[0] ?? this.now().toISOString(),
       endedAt: record.endedAt,
       phases,
+      ...(unobserved.length > 0 ? { unobservedPhases: unobserved } : {}),
+      ...(record.outcome ? { outcome: record.outcome } : {}),
     });
   }
 
@@ -381,7 +524,11 @@ export class FailoverRecorder {
     const text = JSON.stringify(view);
     if (text === record.written) return;
     try {
-      record.stored = await this.options.sink.saveFailover(view);
+      record.stored = await this.options.sink.saveFailover(view, {
+        supersedes: [...record.supersedes],
+      });
+      // Another replica saw a later election of this failover and stored it under that epoch.
+      record.epoch = record.stored.epoch;
       record.written = text;
     } catch (error) {
       this.options.logger.warn(

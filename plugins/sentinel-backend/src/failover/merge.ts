@@ -10,12 +10,6 @@ export interface StoredFailover extends FailoverRecord {
   epoch: number;
 }
 
-const STATUS_RANK: Record<FailoverRecord['status'], number> = {
-  'in-progress': 0,
-  completed: 1,
-  'timed-out': 2,
-};
-
 function earliest(a?: string, b?: string): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -45,27 +39,50 @@ export function withDuration<T extends FailoverRecord>(record: T): T {
   return { ...record, durationMs };
 }
 
+/** A record that has ended; its status and outcome are final, whoever writes after. */
+export function isFinished(record: FailoverRecord): boolean {
+  return record.status !== 'in-progress';
+}
+
 /**
- * One failover as seen by two observers (two backend replicas, or one replica before and after a restart):
- * the earliest time of each phase, the furthest status, and what either knows about who triggered it.
+ * One failover as seen by two observers (two backend replicas, one replica before and after a restart, or a
+ * reconcile with the sentinels): the earliest time of each phase, and what either knows about who triggered
+ * it. The first observer to end the record decides how it ended: a replica that later gives up on a failover it
+ * lost sight of never turns a completed record into a timed-out one.
  */
 export function mergeFailovers(
   existing: StoredFailover,
   incoming: StoredFailover,
 ): StoredFailover {
   const manual = existing.trigger === 'manual' || incoming.trigger === 'manual';
-  return withDuration({
+  const decided = isFinished(existing) ? existing : incoming;
+  const phases = orderPhases([...existing.phases, ...incoming.phases]);
+  const seen = new Set(phases.map(p => p.phase));
+  const unobserved = FAILOVER_PHASES.filter(
+    phase =>
+      !seen.has(phase) &&
+      [
+        ...(existing.unobservedPhases ?? []),
+        ...(decided.unobservedPhases ?? []),
+      ].includes(phase),
+  );
+  const merged: StoredFailover = {
     ...existing,
     newMaster: existing.newMaster ?? incoming.newMaster,
-    status:
-      STATUS_RANK[incoming.status] > STATUS_RANK[existing.status]
-        ? incoming.status
-        : existing.status,
+    status: decided.status,
     trigger: manual ? 'manual' : 'detected',
     triggeredBy: existing.triggeredBy ?? incoming.triggeredBy,
     reason: existing.reason ?? incoming.reason,
     startedAt: earliest(existing.startedAt, incoming.startedAt)!,
-    endedAt: earliest(existing.endedAt, incoming.endedAt),
-    phases: orderPhases([...existing.phases, ...incoming.phases]),
-  });
+    // An end that was observed is more precise than a reconcile's "ended by then".
+    endedAt: isFinished(decided)
+      ? earliest(existing.endedAt, incoming.endedAt)
+      : undefined,
+    phases,
+    unobservedPhases: unobserved.length > 0 ? unobserved : undefined,
+    outcome: decided.outcome,
+  };
+  if (merged.unobservedPhases === undefined) delete merged.unobservedPhases;
+  if (merged.outcome === undefined) delete merged.outcome;
+  return withDuration(merged);
 }

@@ -11,8 +11,10 @@ import {
 import type { SentinelGroupConfig, SentinelSettings } from '../config';
 import type { SentinelStore } from '../database/SentinelStore';
 import { FailoverRecorder } from '../failover/FailoverRecorder';
+import type { SentinelMasterView } from '../failover/reconcile';
 import {
   addressOf,
+  flagsOf,
   numberField,
   parseCkquorum,
   parseInfo,
@@ -97,6 +99,7 @@ export class SentinelMonitor {
   private digest?: string;
   private previousMaster?: { address: string; offset: number; at: number };
   private lastLagAt = 0;
+  private lastReconcileAt = -Infinity;
   private pollTimer?: NodeJS.Timeout;
   private nextPollAt = Infinity;
   private sampleTimer?: NodeJS.Timeout;
@@ -118,6 +121,10 @@ export class SentinelMonitor {
       sink: options.store,
       logger,
       staleAfterMs: settings.failover.staleAfterMs,
+      reconcileAfterMs: Math.min(
+        settings.failover.staleAfterMs,
+        settings.failover.reconcileIntervalMs,
+      ),
       currentMaster: () => this.currentMaster(),
       onChange: record =>
         this.signal({
@@ -357,7 +364,39 @@ export class SentinelMonitor {
     if (now - this.lastLagAt >= settings.lag.sampleIntervalMs) {
       await this.storeLag(topology, now);
     }
+    if (now - this.lastReconcileAt >= settings.failover.reconcileIntervalMs) {
+      this.lastReconcileAt = now;
+      await this.reconcile(polls);
+    }
     return topology;
+  }
+
+  /** Open failover records (any replica's, or this one's before a restart) against what the sentinels say now. */
+  private async reconcile(polls: SentinelPoll[]) {
+    const views = polls.flatMap((poll): SentinelMasterView[] => {
+      const master = poll.reachable ? poll.master : undefined;
+      const configEpoch = numberField(master, 'config-epoch');
+      if (!master?.ip || configEpoch === undefined) return [];
+      const flags = flagsOf(master);
+      return [
+        {
+          sentinel: poll.address,
+          master: addressOf(master.ip, master.port),
+          configEpoch,
+          failoverInProgress: flags.includes('failover_in_progress'),
+          failoverState: master['failover-state'],
+          masterDown: flags.includes('s_down') || flags.includes('o_down'),
+        },
+      ];
+    });
+    try {
+      const open = await this.options.store.listOpenFailovers(this.name);
+      if (open.length > 0) await this.recorder.reconcile(open, views);
+    } catch (error) {
+      this.options.logger.warn(
+        `could not reconcile the open failovers of group ${this.name}: ${error}`,
+      );
+    }
   }
 
   private async pollSentinel(link: SentinelLink): Promise<SentinelPoll> {

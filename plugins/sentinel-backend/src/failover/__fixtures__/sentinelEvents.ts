@@ -92,3 +92,34 @@ export const MANUAL_FAILOVER = `
 22897 s0 +slave slave 127.0.0.1:6380 127.0.0.1 6380 @ sessions 127.0.0.1 6381
 22960 s0 -role-change slave 127.0.0.1:6380 127.0.0.1 6380 @ sessions 127.0.0.1 6381 new reported role is master
 `;
+
+/**
+ * Written after KILLED_MASTER, not captured: the leader s0 is killed right after its election (epoch 1) and
+ * publishes nothing more; twice the failover timeout later s1 starts over in epoch 2 and promotes 6380.
+ */
+export const LEADER_DIED = `
+2559 s1 +sdown master sessions 127.0.0.1 6379
+2578 s2 +sdown master sessions 127.0.0.1 6379
+2581 s0 +sdown master sessions 127.0.0.1 6379
+2654 s0 +odown master sessions 127.0.0.1 6379 #quorum 3/2
+2655 s0 +new-epoch 1
+2655 s0 +try-failover master sessions 127.0.0.1 6379
+2687 s2 +new-epoch 1
+2687 s2 +vote-for-leader 5a36ef1766106dd9e6c8e688fbed5b20645f52fe 1
+2689 s1 +new-epoch 1
+2689 s1 +vote-for-leader 5a36ef1766106dd9e6c8e688fbed5b20645f52fe 1
+2731 s0 +elected-leader master sessions 127.0.0.1 6379
+2731 s0 +failover-state-select-slave master sessions 127.0.0.1 6379
+22731 s1 +new-epoch 2
+22731 s1 +try-failover master sessions 127.0.0.1 6379
+22740 s2 +new-epoch 2
+22740 s2 +vote-for-leader 9b0cf2a47e1e7cb2f8e1a3d7c0ad1f4d2e6b1c11 2
+22760 s1 +elected-leader master sessions 127.0.0.1 6379
+22760 s1 +failover-state-select-slave master sessions 127.0.0.1 6379
+22800 s1 +selected-slave slave 127.0.0.1:6380 127.0.0.1 6380 @ sessions 127.0.0.1 6379
+23700 s1 +promoted-slave slave 127.0.0.1:6380 127.0.0.1 6380 @ sessions 127.0.0.1 6379
+23700 s1 +failover-state-reconf-slaves master sessions 127.0.0.1 6379
+23790 s2 +switch-master sessions 127.0.0.1 6379 127.0.0.1 6380
+24800 s1 +failover-end master sessions 127.0.0.1 6379
+24800 s1 +switch-master sessions 127.0.0.1 6379 127.0.0.1 6380
+`;
