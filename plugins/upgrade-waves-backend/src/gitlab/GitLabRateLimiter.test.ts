@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { GitLabRateLimiter, LimiterClock } from './GitLabRateLimiter';
+import { busiestWindow } from './__testUtils__/busiestWindow';
 
 // lets every pending promise chain run: macrotasks come after all microtasks
 const settle = () => new Promise<void>(resolve => setImmediate(resolve));
@@ -52,18 +53,6 @@ async function startTimes(
   );
   await clock.run();
   return starts;
-}
-
-/** The most starts in any window [a, a + windowMs). */
-function busiestWindow(starts: number[], windowMs: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last] - sorted[first] >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
 }
 
 describe('GitLabRateLimiter', () => {

@@ -66,16 +66,7 @@ export class GitLabRateLimiter implements GitLabRequestLimiter {
 
   constructor(options: GitLabRateLimiterOptions = {}) {
     const { limit = 600, windowMs = 60_000, clock = systemClock } = options;
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(
-        `A GitLab rate limit is a positive whole number of requests, not ${limit}`,
-      );
-    }
-    if (!(windowMs > 0)) {
-      throw new RangeError(
-        `A GitLab rate-limit window is a positive duration, not ${windowMs}`,
-      );
-    }
+    checkRateLimit(limit, windowMs);
     this.limit = limit;
     this.windowMs = windowMs;
     this.#clock = clock;
@@ -120,5 +111,19 @@ export class GitLabRateLimiter implements GitLabRequestLimiter {
       // sleeping can end a little early or late; the loop checks again either way
       await this.#clock.sleep(this.#starts[0] + this.windowMs - now);
     }
+  }
+}
+
+/** Throws a RangeError unless `limit` requests per `windowMs` is a rate. */
+export function checkRateLimit(limit: number, windowMs: number): void {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(
+      `A GitLab rate limit is a positive whole number of requests, not ${limit}`,
+    );
+  }
+  if (!(windowMs > 0)) {
+    throw new RangeError(
+      `A GitLab rate-limit window is a positive duration, not ${windowMs}`,
+    );
   }
 }

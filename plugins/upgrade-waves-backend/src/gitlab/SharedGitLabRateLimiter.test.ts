@@ -9,6 +9,7 @@ import {
   SharedGitLabRateLimiter,
   SharedLimiterClock,
 } from './SharedGitLabRateLimiter';
+import { busiestWindow } from './__testUtils__/busiestWindow';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -97,18 +98,6 @@ async function startTimes(
   }
   await all;
   return starts;
-}
-
-/** The most starts in any window [a, a + windowMs). */
-function busiestWindow(starts: number[], windowMs: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last] - sorted[first] >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
 }
 
 describe.each(databases.eachSupportedId())(

@@ -2,7 +2,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { abortable } from '../abortable';
 import { DatabaseClock } from '../database/dbClock';
-import { GitLabRequestLimiter, GitLabWaitError } from './GitLabRateLimiter';
+import {
+  checkRateLimit,
+  GitLabRequestLimiter,
+  GitLabWaitError,
+} from './GitLabRateLimiter';
 
 const HOSTS = 'upgrade_waves_gitlab_hosts';
 const STARTS = 'upgrade_waves_gitlab_request_starts';
@@ -75,16 +79,7 @@ export class SharedGitLabRateLimiter implements GitLabRequestLimiter {
       maxWaitMs = 60_000,
       clock = databaseClock,
     } = options;
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(
-        `A GitLab rate limit is a positive whole number of requests, not ${limit}`,
-      );
-    }
-    if (!(windowMs > 0)) {
-      throw new RangeError(
-        `A GitLab rate-limit window is a positive duration, not ${windowMs}`,
-      );
-    }
+    checkRateLimit(limit, windowMs);
     if (!(maxWaitMs >= 0)) {
       throw new RangeError(
         `The longest wait for GitLab is a duration, not ${maxWaitMs}`,
