@@ -48,6 +48,8 @@ export interface PoolTrackerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   watchTimeoutSeconds?: number;
+  /** The reconnect jitter's source, `Math.random` by default. */
+  random?: () => number;
   now?: () => number;
 }
 
@@ -246,6 +248,7 @@ export class PoolTracker {
         initialBackoffMs: options.initialBackoffMs,
         maxBackoffMs: options.maxBackoffMs,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
+        random: options.random,
         now: this.now,
       };
       const pods = new PodInformer({

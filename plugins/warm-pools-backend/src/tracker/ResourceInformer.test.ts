@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { InformerSync, PodInformer } from './ResourceInformer';
+import { backoffDelayMs, InformerSync, PodInformer } from './ResourceInformer';
 
 /**
  * An API server on 127.0.0.1 that answers lists of pods (when `answerLists`) and never answers anything else,
@@ -107,6 +107,59 @@ describe('ResourceInformer against an API server that never answers', () => {
     } finally {
       informer.stop();
       await server.stop();
+    }
+  });
+});
+
+/** A seeded uniform source in [0, 1) (mulberry32), so a schedule can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('backoffDelayMs', () => {
+  const schedule = (random: () => number) =>
+    Array.from({ length: 12 }, (_, attempt) =>
+      backoffDelayMs(attempt, { initialMs: 250, maxMs: 30_000, random }),
+    );
+
+  it('gives two replicas cut off together different reconnect schedules, each within its bounds', () => {
+    const first = schedule(seeded(1));
+    const second = schedule(seeded(2));
+    expect(first).not.toEqual(second);
+    // Replayable: the same source, the same schedule.
+    expect(schedule(seeded(1))).toEqual(first);
+    for (const delays of [first, second]) {
+      delays.forEach((delay, attempt) => {
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(Math.min(250 * 2 ** attempt, 30_000));
+      });
+    }
+  });
+
+  it('stays below the doubling cap and the maximum, from the lowest draw to the highest', () => {
+    const draws = [0, 0.25, 0.5, 0.999999];
+    for (let attempt = 0; attempt <= 60; attempt++) {
+      for (const draw of draws) {
+        const delay = backoffDelayMs(attempt, {
+          initialMs: 250,
+          maxMs: 30_000,
+          random: () => draw,
+        });
+        const cap = Math.min(250 * 2 ** attempt, 30_000);
+        expect({ attempt, draw, delay }).toEqual({
+          attempt,
+          draw,
+          delay: Math.floor(draw * cap),
+        });
+        expect(delay).toBeLessThan(cap);
+      }
     }
   });
 });

@@ -35,9 +35,15 @@ export interface ResourceInformerOptions<T> {
   path: string;
   list: (labelSelector?: string) => Promise<InformerList<T>>;
   labelSelector?: string;
-  /** First reconnect delay; doubles per failed attempt up to `maxBackoffMs`. */
+  /**
+   * Reconnect delays: the cap doubles per failed attempt from `initialBackoffMs` up to `maxBackoffMs`, and each
+   * delay is drawn uniformly below its cap (full jitter), so that replicas cut off together do not come back
+   * together.
+   */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Uniform in [0, 1); `Math.random` by default (tests inject a seeded one). */
+  random?: () => number;
   /** The server ends each watch after this long and it is resumed, as client-go's reflector does; 300 by default. */
   watchTimeoutSeconds?: number;
   /**
@@ -56,6 +62,18 @@ export interface ResourceInformerOptions<T> {
 
 function keyOf(o: KubernetesObject): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/**
+ * The delay before reconnect attempt `attempt` (0 for the first): full jitter, uniform in
+ * [0, min(maxMs, initialMs × 2^attempt)).
+ */
+export function backoffDelayMs(
+  attempt: number,
+  options: { initialMs: number; maxMs: number; random: () => number },
+): number {
+  const cap = Math.min(options.initialMs * 2 ** attempt, options.maxMs);
+  return Math.floor(options.random() * cap);
 }
 
 function statusCodeOf(error: unknown): number | undefined {
@@ -272,11 +290,11 @@ export class ResourceInformer<T extends KubernetesObject> {
       lastSyncedAt: this.state.lastSyncedAt,
       error: error instanceof Error ? error : new Error(String(error)),
     });
-    const initial = this.options.initialBackoffMs ?? 250;
-    const delay = Math.min(
-      initial * 2 ** this.failures,
-      this.options.maxBackoffMs ?? 30_000,
-    );
+    const delay = backoffDelayMs(this.failures, {
+      initialMs: this.options.initialBackoffMs ?? 250,
+      maxMs: this.options.maxBackoffMs ?? 30_000,
+      random: this.options.random ?? Math.random,
+    });
     this.failures += 1;
     // A fresh list on reconnect: events may have been missed while the connection was down.
     this.resourceVersion = '';
