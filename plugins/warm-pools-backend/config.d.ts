@@ -34,5 +34,14 @@ export interface Config {
       /** Points older than this many days are deleted (hourly); default 7. */
       retentionDays?: number;
     };
+    /** The list + watch of pods and provisioners on each cluster. */
+    watch?: {
+      /**
+       * A watch that brings no event and no bookmark for this many seconds is taken for hung (a proxy that keeps
+       * the connection open and passes nothing), aborted and started again from a fresh list, with a warning in
+       * the log. The API server sends a bookmark about every minute; default 180 (three of them).
+       */
+      idleTimeoutSeconds?: number;
+    };
   };
 }

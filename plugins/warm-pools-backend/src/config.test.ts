@@ -6,6 +6,7 @@ describe('readWarmPoolsConfig', () => {
     expect(readWarmPoolsConfig(new ConfigReader({}))).toEqual({
       sizing: { emptyProbabilityTarget: 0.01 },
       history: { intervalSeconds: 10, retentionDays: 7 },
+      watch: { idleTimeoutSeconds: 180 },
     });
   });
 
@@ -16,12 +17,14 @@ describe('readWarmPoolsConfig', () => {
           warmPools: {
             sizing: { emptyProbabilityTarget: 0.001 },
             history: { intervalSeconds: 30, retentionDays: 0.5 },
+            watch: { idleTimeoutSeconds: 0.5 },
           },
         }),
       ),
     ).toEqual({
       sizing: { emptyProbabilityTarget: 0.001 },
       history: { intervalSeconds: 30, retentionDays: 0.5 },
+      watch: { idleTimeoutSeconds: 0.5 },
     });
   });
 
@@ -37,6 +40,7 @@ describe('readWarmPoolsConfig', () => {
     [{ history: { intervalSeconds: 2.5 } }, 'history.intervalSeconds'],
     [{ history: { intervalSeconds: 0 } }, 'history.intervalSeconds'],
     [{ history: { retentionDays: -1 } }, 'history.retentionDays'],
+    [{ watch: { idleTimeoutSeconds: 0 } }, 'watch.idleTimeoutSeconds'],
   ])('rejects %j naming the key', (warmPools, key) => {
     expect(() => readWarmPoolsConfig(new ConfigReader({ warmPools }))).toThrow(
       `warmPools.${key} must be`,

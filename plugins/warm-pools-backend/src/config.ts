@@ -6,6 +6,7 @@ import { DEFAULT_EMPTY_PROBABILITY_TARGET } from './sizing/sizingAdvice';
 export interface WarmPoolsSettings {
   sizing: { emptyProbabilityTarget: number };
   history: { intervalSeconds: number; retentionDays: number };
+  watch: { idleTimeoutSeconds: number };
 }
 
 function read(
@@ -48,6 +49,15 @@ export function readWarmPoolsConfig(config: Config): WarmPoolsSettings {
         7,
         n => n > 0 && n <= 3650,
         'a number of days above 0 (at most 3650)',
+      ),
+    },
+    watch: {
+      idleTimeoutSeconds: read(
+        config,
+        'warmPools.watch.idleTimeoutSeconds',
+        180,
+        n => n > 0 && n <= 86400,
+        'a number of seconds above 0 (at most 86400)',
       ),
     },
   };

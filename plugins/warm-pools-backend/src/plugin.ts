@@ -59,6 +59,8 @@ export const warmPoolsPlugin = createBackendPlugin({
         const tracker = PoolTracker.fromConfig(config, {
           // Arrivals are kept long enough for a late or retried history point to still count them.
           activityRetentionMs: Math.max(15 * 60_000, 3 * intervalMs),
+          watchIdleTimeoutMs: settings.watch.idleTimeoutSeconds * 1000,
+          logger,
         });
         const publisher = new PoolSignalPublisher({
           signals,

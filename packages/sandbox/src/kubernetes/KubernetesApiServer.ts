@@ -50,6 +50,7 @@ export class KubernetesApiServer {
   readonly faults: ApiFaults = { latencyMs: 0, errorRate: 0, available: true };
   private readonly server: http.Server;
   private readonly openWatches = new Set<http.ServerResponse>();
+  private readonly stalledWatches = new WeakSet<http.ServerResponse>();
   private url = '';
   private requests = 0;
 
@@ -86,6 +87,14 @@ export class KubernetesApiServer {
   dropWatches(): void {
     for (const res of this.openWatches) res.destroy();
     this.openWatches.clear();
+  }
+
+  /**
+   * Open watches stay connected but send nothing more, no event and no bookmark, as a watch behind a hung proxy
+   * or load balancer does; watches opened later are not affected. For testing a client's watchdog.
+   */
+  stallWatches(): void {
+    for (const res of this.openWatches) this.stalledWatches.add(res);
   }
 
   async stop(): Promise<void> {
@@ -510,6 +519,7 @@ export class KubernetesApiServer {
     });
     res.flushHeaders();
     const write = (obj: unknown) => {
+      if (this.stalledWatches.has(res)) return;
       if (!res.writableEnded) res.write(`${JSON.stringify(obj)}\n`);
     };
     let stop: (() => void) | undefined;

@@ -6,6 +6,7 @@ import {
 } from '@fleetdeck/sandbox';
 import { V1Pod } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
 import { kubeConfigOf, trackerOf } from '../__testUtils__/sandbox';
 import { PoolTracker } from './PoolTracker';
 import { InformerEvent, PodInformer } from './ResourceInformer';
@@ -373,4 +374,61 @@ describe('PodInformer', () => {
       informer.stop();
     }
   });
+});
+
+describe('PoolTracker with a watch that hangs', () => {
+  it('restarts a watch that brings nothing for too long, from a fresh list, and sees what changed meanwhile', async () => {
+    const cluster = await SandboxCluster.start({
+      name: 'pool-1',
+      timeToReady: { kind: 'fixed', ms: 50 },
+      bookmarkIntervalMs: 100,
+    });
+    const logger = mockServices.logger.mock();
+    const tracker = trackerOf(cluster, {
+      maxBackoffMs: 200,
+      watchIdleTimeoutMs: 800,
+      logger,
+    });
+    const provisioner = new WarmPoolProvisioner(cluster, {
+      namespace: 'sessions',
+      size: 2,
+      replenishIntervalMs: 50,
+      sessionDuration: { kind: 'fixed', ms: 60_000 },
+    });
+    try {
+      await tracker.start();
+      provisioner.start();
+      await eventually(
+        'pool warm in the tracker',
+        () => tracker.snapshot(POOL_ID)?.warmReady === 2,
+      );
+      // Bookmarks every 100 ms keep a live watch well inside the bound.
+      expect(logger.warn).not.toHaveBeenCalled();
+
+      // Connected, but nothing passes any more: the change below reaches the tracker only through a new list.
+      cluster.api.stallWatches();
+      provisioner.requestSession();
+      await eventually(
+        'the session seen after the stall',
+        () => tracker.snapshot(POOL_ID)?.sessionsStarted === 1,
+        10_000,
+      );
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^the watch of \/api\/v1\/pods on cluster pool-1 brought no event and no bookmark for \d+ ms: restarting it from a fresh list$/,
+        ),
+      );
+      // The restarted watch is live: later changes arrive through it again.
+      provisioner.requestSession();
+      await eventually(
+        'a second session',
+        () => tracker.snapshot(POOL_ID)?.sessionsStarted === 2,
+      );
+      expect(tracker.snapshot(POOL_ID)?.stale).toBe(false);
+    } finally {
+      tracker.stop();
+      provisioner.stop();
+      await cluster.stop();
+    }
+  }, 30_000);
 });

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
@@ -48,8 +49,11 @@ export interface PoolTrackerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   watchTimeoutSeconds?: number;
+  /** See `ResourceInformerOptions.watchIdleTimeoutMs`. */
+  watchIdleTimeoutMs?: number;
   /** The reconnect jitter's source, `Math.random` by default. */
   random?: () => number;
+  logger?: LoggerService;
   now?: () => number;
 }
 
@@ -248,7 +252,9 @@ export class PoolTracker {
         initialBackoffMs: options.initialBackoffMs,
         maxBackoffMs: options.maxBackoffMs,
         watchTimeoutSeconds: options.watchTimeoutSeconds,
+        watchIdleTimeoutMs: options.watchIdleTimeoutMs,
         random: options.random,
+        logger: options.logger,
         now: this.now,
       };
       const pods = new PodInformer({

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
   AppsV1Api,
@@ -44,6 +45,13 @@ export interface ResourceInformerOptions<T> {
   maxBackoffMs?: number;
   /** Uniform in [0, 1); `Math.random` by default (tests inject a seeded one). */
   random?: () => number;
+  /**
+   * A watch that brings no event and no bookmark for this long is taken for hung (a proxy that keeps the
+   * connection and passes nothing), aborted and started again from a fresh list; 180 000 ms (three of the
+   * API server's one-minute bookmarks) by default.
+   */
+  watchIdleTimeoutMs?: number;
+  logger?: LoggerService;
   /** The server ends each watch after this long and it is resumed, as client-go's reflector does; 300 by default. */
   watchTimeoutSeconds?: number;
   /**
@@ -101,6 +109,9 @@ export class ResourceInformer<T extends KubernetesObject> {
   private resourceVersion = '';
   private request?: AbortController;
   private retryTimer?: NodeJS.Timeout;
+  private idleTimer?: NodeJS.Timeout;
+  /** When the current watch last brought anything (local monotonic time: only durations are taken of it). */
+  private lastHeardAt = 0;
   private failures = 0;
   private running = false;
   // which watch is current; a late answer to one given up on is ignored
@@ -152,6 +163,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   stop(): void {
     this.running = false;
     clearTimeout(this.retryTimer);
+    clearInterval(this.idleTimer);
     this.request?.abort();
     this.request = undefined;
   }
@@ -204,6 +216,7 @@ export class ResourceInformer<T extends KubernetesObject> {
     const attempt = ++this.watchAttempt;
     const onEvent = (type: string, object: any) => {
       if (attempt !== this.watchAttempt) return;
+      this.lastHeardAt = performance.now();
       if (type === 'ERROR') {
         if (statusCodeOf(object) === 410) gone = true;
         return;
@@ -228,6 +241,7 @@ export class ResourceInformer<T extends KubernetesObject> {
     };
     const onDone = (error: unknown) => {
       if (attempt !== this.watchAttempt) return;
+      clearInterval(this.idleTimer);
       this.request = undefined;
       if (!this.running) return;
       if (gone || statusCodeOf(error) === 410) {
@@ -261,8 +275,42 @@ export class ResourceInformer<T extends KubernetesObject> {
       );
       throw error;
     }
-    if (this.running) this.request = request;
-    else request.abort();
+    if (this.running) {
+      this.request = request;
+      this.watchForStall(attempt);
+    } else {
+      request.abort();
+    }
+  }
+
+  /** Aborts and restarts (from a fresh list) the watch `attempt` once it has been silent too long. */
+  private watchForStall(attempt: number) {
+    const idleMs = this.options.watchIdleTimeoutMs ?? 180_000;
+    this.lastHeardAt = performance.now();
+    clearInterval(this.idleTimer);
+    this.idleTimer = setInterval(() => {
+      if (attempt !== this.watchAttempt || !this.running) {
+        clearInterval(this.idleTimer);
+        return;
+      }
+      const silentMs = performance.now() - this.lastHeardAt;
+      if (silentMs < idleMs) return;
+      clearInterval(this.idleTimer);
+      this.options.logger?.warn(
+        `the watch of ${this.options.path} on cluster ${
+          this.options.cluster
+        } brought no event and no bookmark for ${Math.round(
+          silentMs,
+        )} ms: restarting it from a fresh list`,
+      );
+      // Its late events, should it wake up, belong to a watch given up on.
+      this.watchAttempt++;
+      this.request?.abort();
+      this.request = undefined;
+      this.resourceVersion = '';
+      void this.run();
+    }, Math.max(10, Math.min(1000, idleMs / 4)));
+    this.idleTimer.unref?.();
   }
 
   /** `promise`, or a ServiceUnavailableError naming the cluster once `requestTimeoutMs` has passed. */
