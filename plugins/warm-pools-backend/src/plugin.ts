@@ -5,6 +5,7 @@ import {
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { warmPoolsPermissions } from '@fleetdeck/plugin-warm-pools-common';
 import { readWarmPoolsConfig } from './config';
+import { DatabaseClock } from './database/DatabaseClock';
 import { applyMigrations } from './database/migrations';
 import { PoolHistoryStore } from './database/PoolHistoryStore';
 import { PoolHistoryRecorder } from './history/PoolHistoryRecorder';
@@ -54,6 +55,8 @@ export const warmPoolsPlugin = createBackendPlugin({
         const knex = await database.getClient();
         if (!database.migrations?.skip) await applyMigrations(knex);
         const store = new PoolHistoryStore(knex);
+        // Replicas' clocks disagree; the times they write and compare are the database's.
+        const clock = await DatabaseClock.create(knex);
 
         const intervalMs = settings.history.intervalSeconds * 1000;
         const tracker = PoolTracker.fromConfig(config, {
@@ -61,6 +64,7 @@ export const warmPoolsPlugin = createBackendPlugin({
           activityRetentionMs: Math.max(15 * 60_000, 3 * intervalMs),
           watchIdleTimeoutMs: settings.watch.idleTimeoutSeconds * 1000,
           logger,
+          now: clock.now,
         });
         const publisher = new PoolSignalPublisher({
           signals,
@@ -70,6 +74,7 @@ export const warmPoolsPlugin = createBackendPlugin({
         tracker.onPoolChange(id => publisher.changed(id));
 
         lifecycle.addStartupHook(() => {
+          clock.start();
           logger.info(
             `watching warm pools on ${tracker.clusters().length} cluster(s)`,
           );
@@ -80,17 +85,24 @@ export const warmPoolsPlugin = createBackendPlugin({
               logger.error(`warm pools tracking failed to start: ${error}`),
             );
         });
-        lifecycle.addShutdownHook(() => {
-          publisher.stop();
-          tracker.stop();
-        });
-
         const recorder = new PoolHistoryRecorder({
           tracker,
           store,
           intervalSeconds: settings.history.intervalSeconds,
+          now: clock.now,
         });
-        // Local: each replica writes its points and the (pool, interval) key keeps the first (see the recorder).
+        lifecycle.addShutdownHook(async () => {
+          publisher.stop();
+          tracker.stop();
+          clock.stop();
+          await recorder
+            .release()
+            .catch(error =>
+              logger.warn(`could not hand the history over: ${error}`),
+            );
+        });
+
+        // Local: every replica runs it, the one holding the writer's lease writes (see the recorder).
         await scheduler.scheduleTask({
           id: HISTORY_TASK_ID,
           scope: 'local',
@@ -108,7 +120,7 @@ export const warmPoolsPlugin = createBackendPlugin({
           timeout: { minutes: 10 },
           initialDelay: { minutes: 1 },
           fn: async () => {
-            const removed = await store.prune(Date.now() - retentionMs);
+            const removed = await store.prune(retentionMs);
             if (removed)
               logger.info(`removed ${removed} old pool history points`);
           },

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseClock, dbNowMs } from './DatabaseClock';
 import { applyMigrations, MIGRATIONS_DIRECTORY } from './migrations';
 import { PoolHistoryStore, StoredPoint } from './PoolHistoryStore';
 
@@ -43,6 +44,11 @@ describe.each(databases.eachSupportedId())('PoolHistoryStore on %s', id => {
     await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY, name });
     expect(await knex.schema.hasTable('warm_pools_history')).toBe(false);
     await applyMigrations(knex);
+    await applyMigrations(knex);
+    expect(await knex.schema.hasTable('warm_pools_history_writer')).toBe(true);
+    const writer = '20261206120000_warm_pools_history_writer.js';
+    await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY, name: writer });
+    expect(await knex.schema.hasTable('warm_pools_history_writer')).toBe(false);
     await applyMigrations(knex);
     expect(await new PoolHistoryStore(knex).hasPool(POOL)).toBe(false);
   });
@@ -149,23 +155,69 @@ describe.each(databases.eachSupportedId())('PoolHistoryStore on %s', id => {
     }
   });
 
-  it('prunes points older than the retention', async () => {
-    const store = await freshStore();
+  it('prunes points older than the retention, by the database clock', async () => {
+    const knex = await databases.init(id);
+    await applyMigrations(knex);
+    const store = new PoolHistoryStore(knex);
+    const now = Math.floor((await dbNowMs(knex)) / 10_000) * 10_000;
     await store.addPoints([
-      point(T0 - 8 * 86_400_000),
-      point(T0 - 86_400_000),
-      point(T0),
+      point(now - 8 * 86_400_000),
+      point(now - 86_400_000),
+      point(now),
     ]);
-    expect(await store.prune(T0 - 7 * 86_400_000)).toBe(1);
+    expect(await store.prune(7 * 86_400_000)).toBe(1);
     const left = await store.points(POOL, {
       fromMs: 0,
-      toMs: T0,
+      toMs: now,
       stepSeconds: 10,
     });
     expect(left.map(p => p.at)).toEqual([
-      new Date(T0 - 86_400_000).toISOString(),
-      new Date(T0).toISOString(),
+      new Date(now - 86_400_000).toISOString(),
+      new Date(now).toISOString(),
     ]);
+  });
+
+  it("reads the database clock, whatever this host's clock says", async () => {
+    const knex = await databases.init(id);
+    // Two replicas, one an hour ahead and one ten minutes behind.
+    const ahead = await DatabaseClock.create(knex, {
+      localNow: () => Date.now() + 3_600_000,
+    });
+    const behind = await DatabaseClock.create(knex, {
+      localNow: () => Date.now() - 600_000,
+    });
+    const db = await dbNowMs(knex);
+    for (const clock of [ahead, behind]) {
+      expect(Math.abs(clock.now() - db)).toBeLessThan(2_000);
+    }
+    expect(Math.abs(ahead.now() - behind.now())).toBeLessThan(2_000);
+  });
+
+  it("grants the history writer's lease to one replica at a time, until it expires or is released", async () => {
+    const knex = await databases.init(id);
+    await applyMigrations(knex);
+    const store = new PoolHistoryStore(knex);
+    const claims = await Promise.all(
+      ['a', 'b', 'c'].map(holder => store.claimWriter(holder, 60_000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const holder = ['a', 'b', 'c'][claims.indexOf(true)];
+    const other = holder === 'a' ? 'b' : 'a';
+    expect(await store.claimWriter(holder, 60_000)).toBe(true);
+    expect(await store.claimWriter(other, 60_000)).toBe(false);
+    // An expired lease (its holder stopped renewing it) goes to the next claimant.
+    expect(await store.claimWriter(holder, -1)).toBe(true);
+    expect(await store.claimWriter(other, 60_000)).toBe(true);
+    expect(await store.claimWriter(holder, 60_000)).toBe(false);
+    await store.releaseWriter(other);
+    expect(await store.claimWriter(holder, 60_000)).toBe(true);
+  });
+
+  it('tells where the stored history ends', async () => {
+    const store = await freshStore();
+    expect(await store.latestPointMs()).toBeUndefined();
+    await store.addPoints([point(T0), point(T0 + 10_000, {}, 'c/ns/other')]);
+    expect(await store.latestPointMs()).toBe(T0 + 10_000);
   });
 
   it('refuses a step that is not a positive whole number of seconds', async () => {

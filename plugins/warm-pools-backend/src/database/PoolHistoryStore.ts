@@ -3,8 +3,10 @@ import type {
   PoolId,
 } from '@fleetdeck/plugin-warm-pools-common';
 import { Knex } from 'knex';
+import { dbNowMsSql } from './DatabaseClock';
 
 const HISTORY = 'warm_pools_history';
+const WRITER = 'warm_pools_history_writer';
 /** Rows per INSERT, well inside SQLite's limit of bound variables. */
 const INSERT_CHUNK = 50;
 
@@ -114,8 +116,44 @@ export class PoolHistoryStore {
     return row !== undefined;
   }
 
-  /** Deletes the points older than `beforeMs`; returns how many. */
-  async prune(beforeMs: number): Promise<number> {
-    return this.knex(HISTORY).where('at_ms', '<', beforeMs).delete();
+  /** Deletes the points older than `retentionMs` by the database's clock; returns how many. */
+  async prune(retentionMs: number): Promise<number> {
+    return this.knex(HISTORY)
+      .whereRaw(`at_ms < ${dbNowMsSql(this.knex)} - ?`, [
+        Math.round(retentionMs),
+      ])
+      .delete();
+  }
+
+  /**
+   * Takes or renews the lease of the history writer for `ttlMs` of database time, in one conditional statement:
+   * granted when nobody holds it, `holder` already does, or the holder's lease has expired. Whether granted.
+   */
+  async claimWriter(holder: string, ttlMs: number): Promise<boolean> {
+    const now = dbNowMsSql(this.knex);
+    // A skipped update returns no row, on both databases: granted exactly when a row comes back.
+    const result = await this.knex.raw(
+      `insert into ${WRITER} (name, holder, expires_at_ms) values ('history', ?, ${now} + ?)
+       on conflict (name) do update set holder = excluded.holder, expires_at_ms = excluded.expires_at_ms
+       where ${WRITER}.holder = excluded.holder or ${WRITER}.expires_at_ms < ${now}
+       returning holder`,
+      [holder, Math.round(ttlMs)],
+    );
+    const rows: Array<{ holder: string }> = Array.isArray(result)
+      ? result
+      : result.rows;
+    return rows.length === 1 && rows[0].holder === holder;
+  }
+
+  /** Gives the lease up (a replica shutting down), so that another takes over at its next run. */
+  async releaseWriter(holder: string): Promise<void> {
+    await this.knex(WRITER).where({ name: 'history', holder }).delete();
+  }
+
+  /** The newest interval boundary stored for any pool: where a new writer takes over from. */
+  async latestPointMs(): Promise<number | undefined> {
+    const row = await this.knex(HISTORY).max({ at: 'at_ms' }).first();
+    const at = (row as { at?: number | string | null } | undefined)?.at;
+    return at === null || at === undefined ? undefined : Number(at);
   }
 }

@@ -4,6 +4,7 @@ import {
   SandboxCluster,
   WarmPoolProvisioner,
 } from '@fleetdeck/sandbox';
+import { DatabaseClock } from '../database/DatabaseClock';
 import { applyMigrations } from '../database/migrations';
 import { PoolHistoryStore } from '../database/PoolHistoryStore';
 import { trackerOf } from '../__testUtils__/sandbox';
@@ -18,16 +19,26 @@ describe('PoolHistoryRecorder', () => {
   let cluster: SandboxCluster;
   let provisioner: WarmPoolProvisioner;
   let replicas: PoolTracker[];
+  let clocks: DatabaseClock[];
   let store: PoolHistoryStore;
 
   beforeEach(async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyMigrations(knex);
+    store = new PoolHistoryStore(knex);
     cluster = await SandboxCluster.start({
       name: 'hist-1',
       timeToReady: { kind: 'fixed', ms: 50 },
       bookmarkIntervalMs: 200,
     });
-    // Two backend replicas, each with its own watch of the same cluster.
-    replicas = [trackerOf(cluster), trackerOf(cluster)];
+    // Two backend replicas whose own clocks are 3 s apart, each with its own watch of the same cluster, both
+    // on the database's clock.
+    clocks = await Promise.all(
+      [1_500, -1_500].map(skew =>
+        DatabaseClock.create(knex, { localNow: () => Date.now() + skew }),
+      ),
+    );
+    replicas = clocks.map(clock => trackerOf(cluster, { now: clock.now }));
     await Promise.all(replicas.map(r => r.start()));
     provisioner = new WarmPoolProvisioner(cluster, {
       namespace: 'sessions',
@@ -36,9 +47,6 @@ describe('PoolHistoryRecorder', () => {
       sessionDuration: { kind: 'fixed', ms: 60_000 },
     });
     provisioner.start();
-    const knex = await databases.init('SQLITE_3');
-    await applyMigrations(knex);
-    store = new PoolHistoryStore(knex);
   });
 
   afterEach(async () => {
@@ -47,32 +55,53 @@ describe('PoolHistoryRecorder', () => {
     await cluster.stop();
   });
 
-  it('counts every session once across replicas and late runs', async () => {
+  it('counts every session once across replicas that record side by side while the sessions arrive', async () => {
     await eventually('pool warm in both replicas', () =>
       replicas.every(r => r.snapshot(POOL_ID)?.warmReady === 3),
     );
-    // Each replica's recorder runs late by a different amount; the second one writes the same intervals.
-    const skew = [2_000, 6_000];
-    let recorded = false;
     const recorders = replicas.map(
       (tracker, i) =>
         new PoolHistoryRecorder({
           tracker,
           store,
           intervalSeconds: 1,
-          now: () => Date.now() + (recorded ? skew[i] : 0),
+          now: clocks[i].now,
+          holder: `replica-${i}`,
         }),
     );
-    await Promise.all(recorders.map(r => r.record()));
-
-    for (let i = 0; i < 4; i++) provisioner.requestSession();
-    await eventually('both replicas saw the sessions', () =>
-      replicas.every(r => r.snapshot(POOL_ID)?.sessionsStarted === 4),
-    );
-    recorded = true;
-    const written = await Promise.all(recorders.map(r => r.record()));
-    // The replica that ran later wrote more boundaries; both cover the sessions' interval.
-    expect(written[1]).toBeGreaterThan(written[0]);
+    // Both run at their own cadence, as their scheduler tasks do, and neither waits for the other (or for its
+    // own watch) to have seen the sessions: a replica may write an interval before the other has seen it.
+    const written: number[][] = [];
+    let seenAllAt: number | undefined;
+    const deadline = Date.now() + 30_000;
+    for (let round = 0; ; round++) {
+      written.push(await Promise.all(recorders.map(r => r.record())));
+      if (round === 2) for (let i = 0; i < 4; i++) provisioner.requestSession();
+      if (
+        seenAllAt === undefined &&
+        round >= 2 &&
+        replicas.every(r => r.snapshot(POOL_ID)?.sessionsStarted === 4)
+      ) {
+        seenAllAt = clocks[0].now();
+      }
+      const stored = await store.latestPointMs();
+      // Done once an interval that ended after both replicas had seen every session is stored.
+      if (
+        seenAllAt !== undefined &&
+        stored !== undefined &&
+        stored >= seenAllAt + 1000
+      ) {
+        break;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no point after every session was seen: ${JSON.stringify(written)}`,
+        );
+      }
+      await new Promise(resolve =>
+        setTimeout(resolve, 150 + 100 * (round % 2)),
+      );
+    }
 
     const points = await store.points(POOL_ID, {
       fromMs: Date.now() - 60_000,
@@ -84,10 +113,37 @@ describe('PoolHistoryRecorder', () => {
     expect(sum('sessionsStarted')).toBe(4);
     expect(sum('onDemandSessions')).toBe(1);
     expect(sum('emptyEvents')).toBe(1);
+    // One writer at a time: in every round at most one replica wrote.
+    expect(written.filter(([a, b]) => a > 0 && b > 0)).toEqual([]);
     // One row per second, whichever replica wrote it.
     const seconds = points.map(p => Date.parse(p.at) / 1000);
     expect(new Set(seconds).size).toBe(seconds.length);
     expect(seconds.every(Number.isInteger)).toBe(true);
+  }, 60_000);
+
+  it('hands the writing over when the writer stops, going on from where the history ends', async () => {
+    await eventually('pool seen', () => replicas[1].snapshot(POOL_ID));
+    let offset = 0;
+    const recorders = replicas.map(
+      (tracker, i) =>
+        new PoolHistoryRecorder({
+          tracker,
+          store,
+          intervalSeconds: 1,
+          now: () => clocks[i].now() + offset,
+          holder: `replica-${i}`,
+        }),
+    );
+    expect(await recorders[0].record()).toBe(1);
+    expect(await recorders[1].record()).toBe(0);
+    const handedOverAt = (await store.latestPointMs())!;
+    await recorders[0].release();
+    // Five seconds later the other replica writes the five boundaries since the last stored one.
+    offset = 5_000;
+    const boundary = Math.floor((clocks[1].now() + offset) / 1000) * 1000;
+    expect(await recorders[1].record()).toBe((boundary - handedOverAt) / 1000);
+    expect(await store.latestPointMs()).toBe(boundary);
+    expect(await recorders[0].record()).toBe(0);
   });
 
   it('writes at most MAX_BACKFILL intervals after a long pause, and nothing for a stale pool', async () => {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { PoolTracker } from '../tracker/PoolTracker';
 import type {
   PoolHistoryStore,
@@ -11,18 +13,23 @@ export interface PoolHistoryRecorderOptions {
   tracker: PoolTracker;
   store: PoolHistoryStore;
   intervalSeconds: number;
+  /** The database's clock (`DatabaseClock.now`), so that every replica means the same intervals. */
   now?: () => number;
+  /** This replica's name for the writer's lease; unique per process by default. */
+  holder?: string;
 }
 
 /**
- * Writes one point per pool per interval, run by a `local` scheduler task in every backend replica.
+ * Writes one point per pool per interval, run by a `local` scheduler task in every backend replica, of which
+ * one writes at a time.
  *
- * Why local and not `global`: a point's sessions are the arrivals in its interval, `(start − interval, start]`,
- * and every replica watches the same clusters, so every replica computes the same point for the same interval
- * start (`at`, a multiple of the interval). The table's key is (pool, at) and writes are insert-or-ignore, so the
- * first replica's point is kept and the others' are dropped: no duplicates, and no gap when a replica dies. A
- * global task would also avoid duplicates, but its DB-lock polling (5 s) would shift a 10 s cadence by up to half
- * an interval, and the run would move between replicas.
+ * A point's sessions are the arrivals in its interval, `(start − interval, start]`, as this replica's watch
+ * delivered them; another replica may see the same session a moment later, in the next interval. Points of two
+ * replicas side by side could so count a session twice or not at all, so one replica writes, under a lease
+ * that expires by the database's clock (three intervals, at least 30 s): its points are one consistent view.
+ * When it dies another takes over from where the stored history ends. The table's key is (pool, at) and
+ * writes are insert-or-ignore, so an overlap at a takeover leaves no duplicate. A `global` task would also
+ * elect one writer, but its DB-lock polling (5 s) would shift a 10 s cadence by up to half an interval.
  *
  * A run that comes late (a busy event loop, a slow database) also writes the boundaries it missed since its last
  * run, each with its own interval's sessions and the current sizes, so that no session goes uncounted; at most
@@ -30,10 +37,15 @@ export interface PoolHistoryRecorderOptions {
  */
 export class PoolHistoryRecorder {
   private readonly now: () => number;
+  private readonly holder: string;
   private lastAt?: number;
+  private writing = false;
 
   constructor(private readonly options: PoolHistoryRecorderOptions) {
     this.now = options.now ?? Date.now;
+    this.holder =
+      options.holder ??
+      `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   }
 
   /**
@@ -68,13 +80,36 @@ export class PoolHistoryRecorder {
     );
   }
 
-  /** Stores the points due; returns how many. */
+  /** Stores the points due when this replica holds (or takes) the writer's lease; returns how many. */
   async record(): Promise<number> {
-    const nowMs = this.now();
     const intervalMs = this.options.intervalSeconds * 1000;
+    const { store } = this.options;
+    if (
+      !(await store.claimWriter(this.holder, Math.max(3 * intervalMs, 30_000)))
+    ) {
+      this.writing = false;
+      return 0;
+    }
+    const nowMs = this.now();
+    if (!this.writing) {
+      // Taking over: go on from the last stored boundary, within what the backfill can still count.
+      this.writing = true;
+      const latest = await store.latestPointMs();
+      const oldest =
+        Math.floor(nowMs / intervalMs) * intervalMs - MAX_BACKFILL * intervalMs;
+      this.lastAt =
+        latest !== undefined && latest >= oldest ? latest : undefined;
+    }
     const points = this.points(nowMs);
     await this.options.store.addPoints(points);
     this.lastAt = Math.floor(nowMs / intervalMs) * intervalMs;
     return points.length;
+  }
+
+  /** Gives the writer's lease up (at shutdown), so that another replica takes over at its next run. */
+  async release(): Promise<void> {
+    if (!this.writing) return;
+    this.writing = false;
+    await this.options.store.releaseWriter(this.holder);
   }
 }
