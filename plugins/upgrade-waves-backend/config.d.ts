@@ -77,8 +77,23 @@ export interface Config {
       allowSelfApproval?: boolean;
       /** Entity refs notified when a wave awaits approval. */
       approvers?: string[];
+      /**
+       * Count a merge done in GitLab, without an approval in Fleetdeck, as the wave's approval. Default false: such a
+       * merge is recorded with the GitLab user and the wave stops in NEEDS_ATTENTION until someone other than its
+       * starter approves it in the portal, or it is rolled back. Either way the audit log names the GitLab user.
+       */
+      gitlabMergeApproves?: boolean;
     };
-    /** `auto` (default): approving merges the MR. `manual`: the wave waits for a merge done in GitLab. */
+    /**
+     * After how many failed attempts in a row of one step (GitLab or a cluster unreachable, 5xx, timeouts) the wave
+     * stops in NEEDS_ATTENTION with the last error, and its starter and owners are notified. Failures that waiting
+     * will not mend (GitLab refusing a merge, a closed merge request) stop it at once. Default 10.
+     */
+    attentionAfterFailures?: number;
+    /**
+     * `auto` (default): an approval merges the MR (the wave goes through MERGING, after which it can no longer be
+     * cancelled, only rolled back). `manual`: the wave waits for a merge done in GitLab after the approval.
+     */
     mergeMode?: 'auto' | 'manual';
     rollback?: {
       /** Merge rollback MRs automatically. Default true. */

@@ -87,6 +87,12 @@ export function readUpgradeWavesConfig(root: Config): UpgradeWavesConfig {
         config?.getOptionalBoolean('rollback.autoMerge') ?? true,
       istiodTimeoutSeconds:
         config?.getOptionalNumber('istiodTimeoutSeconds') ?? 900,
+      gitlabMergeApproves:
+        config?.getOptionalBoolean('approval.gitlabMergeApproves') ?? false,
+      allowSelfApproval:
+        config?.getOptionalBoolean('approval.allowSelfApproval') ?? false,
+      attentionAfterFailures:
+        config?.getOptionalNumber('attentionAfterFailures') ?? 10,
     },
     orchestratorFrequencySeconds:
       config?.getOptionalNumber('orchestratorFrequencySeconds') ?? 2,

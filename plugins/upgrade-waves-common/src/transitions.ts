@@ -9,7 +9,8 @@ export const CLUSTER_TRANSITIONS: Record<ClusterStatus, ClusterStatus[]> = {
   PENDING: ['PRE_CHECK_RUNNING'],
   // Back to PENDING when the wave halts (fail-fast) before this cluster's checks finished.
   PRE_CHECK_RUNNING: ['PRE_CHECK_PASSED', 'PRE_CHECK_FAILED', 'PENDING'],
-  PRE_CHECK_PASSED: ['MR_CREATED'],
+  // ROLLBACK_REQUIRED: a merge request a crash left unrecorded was merged in GitLab after a cancel.
+  PRE_CHECK_PASSED: ['MR_CREATED', 'ROLLBACK_REQUIRED'],
   PRE_CHECK_FAILED: [],
   // ROLLBACK_REQUIRED: the merge request was merged outside the wave's flow (after a cancel, or unapproved).
   MR_CREATED: ['UPGRADING', 'ROLLBACK_REQUIRED'],
@@ -91,29 +92,38 @@ export const WAVE_ACTIONS_ALLOWED_IN: Record<WaveAction, WaveStatus[]> = {
 };
 
 /**
- * Whether `action` is open on `wave` now; the one rule the backend enforces and the buttons follow. On a wave that
- * needs attention: approve adopts a merge done in GitLab without an approval; rollback only once the upgrade may be
- * merged, cancel only while it is not; retry for any stall but an unapproved merge (that needs an approval).
+ * Whether `action` is open on `wave` now; the one rule the backend enforces and the buttons follow. Once the upgrade
+ * merge request is (or may be) merged — by Fleetdeck or by someone in GitLab — the clusters may be changing: cancel and
+ * reject are closed and rollback is the way out. On a wave that needs attention, approve adopts a merge done in GitLab
+ * without an approval, and retry is open for any stall but that one (it needs an approval).
  *
  * @public
  */
 export function waveActionAllowed(
-  wave: Pick<Wave, 'status' | 'attention'>,
+  wave: Pick<Wave, 'status' | 'attention'> & Partial<Pick<Wave, 'mergeRequests'>>,
   action: WaveAction,
 ): boolean {
+  const merged =
+    (wave.attention?.upgradeMerged ?? false) ||
+    (wave.mergeRequests ?? []).some(
+      m => m.kind === 'upgrade' && m.state === 'merged',
+    );
+  if (action === 'rollback' && wave.status === 'AWAITING_APPROVAL') {
+    return merged;
+  }
   if (!WAVE_ACTIONS_ALLOWED_IN[action].includes(wave.status)) return false;
+  if ((action === 'cancel' || action === 'reject') && merged) return false;
   if (wave.status !== 'NEEDS_ATTENTION') return true;
   const attention = wave.attention;
-  if (!attention) return action === 'cancel';
   switch (action) {
     case 'approve':
-      return attention.kind === 'unapproved-merge';
+      return attention?.kind === 'unapproved-merge';
     case 'rollback':
-      return attention.upgradeMerged;
+      return merged;
     case 'cancel':
-      return !attention.upgradeMerged;
+      return true;
     case 'retry':
-      return attention.kind !== 'unapproved-merge';
+      return attention !== undefined && attention.kind !== 'unapproved-merge';
     default:
       return false;
   }

@@ -53,6 +53,9 @@ export interface MergeRequestSummary {
   state: MergeRequestState;
   approvedBy: string[];
   description: string;
+  /** The username that merged or closed it, once it is. */
+  mergedBy?: string;
+  closedBy?: string;
 }
 
 export interface MergedEvent {
@@ -228,6 +231,8 @@ export class GitLabSandbox {
         state: mr.state,
         approvedBy: mr.approvedBy.map(user => user.username),
         description: mr.description,
+        ...(mr.mergedBy ? { mergedBy: mr.mergedBy.username } : {}),
+        ...(mr.closedBy ? { closedBy: mr.closedBy.username } : {}),
       })),
     );
   }

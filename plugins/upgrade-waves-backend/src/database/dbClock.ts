@@ -12,7 +12,8 @@ export class DatabaseClock {
   constructor(knex: Knex) {
     this.#knex = knex;
     const client = String(knex.client.config.client ?? '');
-    this.#postgres = client === 'pg' || client === 'postgres' || client === 'postgresql';
+    this.#postgres =
+      client === 'pg' || client === 'postgres' || client === 'postgresql';
   }
 
   /** SQL for the database's time now plus `offsetMs` (may be negative), as ISO text. */
@@ -25,10 +26,9 @@ export class DatabaseClock {
         [ms],
       );
     }
-    return this.#knex.raw(
-      `strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`,
-      [`${ms >= 0 ? '+' : ''}${ms / 1000} seconds`],
-    );
+    return this.#knex.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`, [
+      `${ms >= 0 ? '+' : ''}${ms / 1000} seconds`,
+    ]);
   }
 
   /** The database's time now, in epoch milliseconds. */

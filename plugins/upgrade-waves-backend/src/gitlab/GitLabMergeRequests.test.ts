@@ -160,9 +160,11 @@ describe('GitLabMergeRequests against the GitLab sandbox', () => {
     expect(await gitlab.findOpenMergeRequest(PROJECT, 'change-1')).toBe(
       undefined,
     );
+    // who merged it: the token's user here; a person's username when they merged in GitLab
     expect(await gitlab.findMergedMergeRequest(PROJECT, 'change-1')).toEqual({
       ...opened,
       state: 'merged',
+      mergedBy: 'fleetdeck-bot',
     });
 
     const second = await gitlab.createMergeRequest(PROJECT, {
@@ -172,6 +174,7 @@ describe('GitLabMergeRequests against the GitLab sandbox', () => {
       description: '',
     });
     expect(await gitlab.closeMergeRequest(PROJECT, second.iid)).toMatchObject({
+      closedBy: 'fleetdeck-bot',
       iid: 2,
       state: 'closed',
     });

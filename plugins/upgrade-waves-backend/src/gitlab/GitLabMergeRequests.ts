@@ -17,6 +17,10 @@ export interface MergeRequest {
   sourceBranch: string;
   targetBranch: string;
   title: string;
+  /** The GitLab username that merged it, once merged. */
+  mergedBy?: string;
+  /** The GitLab username that closed it, once closed. */
+  closedBy?: string;
 }
 
 /** Files changed by a merge request and its lines added and removed. */
@@ -478,7 +482,23 @@ function toMergeRequest(mr: GitbeakerMergeRequest): MergeRequest {
     sourceBranch: mr.source_branch,
     targetBranch: mr.target_branch,
     title: mr.title,
+    // GitLab's merge request entity has these; gitbeaker's type leaves them out of the basic schema.
+    ...usernameOf(
+      'mergedBy',
+      (mr as Record<string, unknown>).merged_by ??
+        (mr as Record<string, unknown>).merge_user,
+    ),
+    ...usernameOf('closedBy', (mr as Record<string, unknown>).closed_by),
   };
+}
+
+function usernameOf(
+  key: 'mergedBy' | 'closedBy',
+  user: unknown,
+): Partial<Record<'mergedBy' | 'closedBy', string>> {
+  const username = (user as { username?: unknown } | null | undefined)
+    ?.username;
+  return typeof username === 'string' ? { [key]: username } : {};
 }
 
 /** The base URL of an integrations.gitlab entry, as @backstage/integration derives it. */

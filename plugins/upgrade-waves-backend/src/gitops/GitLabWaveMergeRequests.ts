@@ -181,6 +181,39 @@ export class GitLabWaveMergeRequests implements WaveGitOps {
     return toWaveMergeRequest(await this.flow.close(mr.project, mr.iid), mr);
   }
 
+  async find(
+    kind: 'upgrade' | 'rollback',
+    wave: Wave,
+    clusters: Cluster[],
+  ): Promise<WaveMergeRequest[]> {
+    const version =
+      kind === 'upgrade' ? wave.targetVersion : wave.previousVersion;
+    const branch =
+      kind === 'upgrade'
+        ? upgradeBranch(version, wave.batchId)
+        : rollbackBranch(version, wave.batchId);
+    const found: WaveMergeRequest[] = [];
+    for (const project of new Set(clusters.map(c => c.gitops.project))) {
+      // A merged one may be an earlier wave's (branch names repeat): the caller tells them apart.
+      const mr =
+        (await this.gitlab.findOpenMergeRequest(project, branch)) ??
+        (await this.gitlab.findMergedMergeRequest(project, branch));
+      if (!mr) continue;
+      found.push(
+        toWaveMergeRequest(mr, {
+          kind,
+          project,
+          iid: mr.iid,
+          webUrl: mr.webUrl,
+          branch: mr.sourceBranch,
+          title: mr.title,
+          state: mr.state,
+        }),
+      );
+    }
+    return found;
+  }
+
   async refresh(mr: WaveMergeRequest): Promise<WaveMergeRequest> {
     return toWaveMergeRequest(
       await this.gitlab.getMergeRequest(mr.project, mr.iid),

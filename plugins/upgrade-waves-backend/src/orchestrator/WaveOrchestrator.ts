@@ -236,19 +236,24 @@ export class WaveOrchestrator {
     wave: StoredWave,
     kind: WaveAttention['kind'],
     reason: string,
+    also: Partial<
+      Pick<Transition, 'clusters' | 'mergeRequests' | 'opening' | 'events'>
+    > & { from?: WaveAttention['from']; upgradeMerged?: boolean } = {},
   ): Promise<StoredWave> {
+    const { from, upgradeMerged, events = [], ...rest } = also;
     const attention: WaveAttention = {
-      from: wave.status,
+      from: from ?? wave.status,
       kind,
       reason,
       since: new Date(await this.store.now()).toISOString(),
-      upgradeMerged: await this.upgradeMayBeMerged(wave),
+      upgradeMerged: upgradeMerged ?? (await this.upgradeMayBeMerged(wave)),
     };
     return this.apply(wave, {
+      ...rest,
       status: 'NEEDS_ATTENTION',
       attention,
       reason,
-      events: [waveEvent(wave.status, 'NEEDS_ATTENTION', reason)],
+      events: [...events, waveEvent(wave.status, 'NEEDS_ATTENTION', reason)],
       effects: [{ kind: 'notify', what: 'needsAttention', reason }],
     });
   }
@@ -263,7 +268,8 @@ export class WaveOrchestrator {
     if (wave.status !== 'MERGING') return false;
     try {
       for (const mr of upgrade) {
-        if ((await this.deps.gitops.refresh(mr)).state === 'merged') return true;
+        if ((await this.deps.gitops.refresh(mr)).state === 'merged')
+          return true;
       }
       return false;
     } catch {
@@ -307,20 +313,15 @@ export class WaveOrchestrator {
     }
     const wave = await this.store.getOrThrow(waveId);
     const { notifier } = this.deps;
-    switch (effect.what) {
-      case 'awaitingApproval':
-        return notifier.awaitingApproval(wave);
-      case 'started':
-        return notifier.started(wave);
-      case 'failed':
-        return notifier.failed(wave, effect.reason ?? wave.reason ?? '');
-      case 'rolledBack':
-        return notifier.rolledBack(wave);
-      case 'needsAttention':
-        return notifier.needsAttention(wave, effect.reason ?? '');
-      default:
-        return undefined;
-    }
+    const reason = effect.reason ?? wave.reason ?? '';
+    const tell: Record<typeof effect.what, () => Promise<void>> = {
+      awaitingApproval: () => notifier.awaitingApproval(wave),
+      started: () => notifier.started(wave),
+      failed: () => notifier.failed(wave, reason),
+      rolledBack: () => notifier.rolledBack(wave),
+      needsAttention: () => notifier.needsAttention(wave, reason),
+    };
+    await tell[effect.what]();
   }
 
   private async step(wave: StoredWave): Promise<StepResult> {
@@ -456,6 +457,33 @@ export class WaveOrchestrator {
     // after it, can find it by its branch), open it, then record it.
     if (wave.opening !== 'upgrade') {
       wave = await this.apply(wave, { opening: 'upgrade', events: [] });
+    } else {
+      // An earlier attempt may have opened it and died before recording it; someone may have merged it since.
+      const orphan = await this.mergedOrphan(wave, clusters);
+      if (orphan) {
+        await this.needsAttention(
+          wave,
+          'unapproved-merge',
+          `merge request ${orphan.project}!${
+            orphan.iid
+          } was merged in GitLab${by(
+            orphan.mergedBy,
+          )} before the wave recorded it or anyone approved it; Flux applies it to the clusters. Approve the wave (someone other than its starter) to carry on, or roll it back`,
+          {
+            from: 'AWAITING_APPROVAL',
+            upgradeMerged: true,
+            opening: null,
+            mergeRequests: [orphan],
+            ...everyCluster(
+              clusters,
+              'MR_CREATED',
+              'merge request merged in GitLab',
+              [],
+            ),
+          },
+        );
+        return 'waiting';
+      }
     }
     const mrs = await this.deps.gitops.open(
       'upgrade',
@@ -482,6 +510,27 @@ export class WaveOrchestrator {
       ],
     });
     return 'waiting';
+  }
+
+  /** A merged merge request from the wave's upgrade branch that no wave recorded: a crash's orphan, merged by someone. */
+  private async mergedOrphan(
+    wave: StoredWave,
+    clusters: WaveCluster[],
+  ): Promise<WaveMergeRequest | undefined> {
+    const found = await this.deps.gitops.find(
+      'upgrade',
+      wave,
+      await this.registryClusters(clusters),
+    );
+    for (const mr of found) {
+      if (
+        mr.state === 'merged' &&
+        !(await this.store.isRecorded(mr.project, mr.iid))
+      ) {
+        return mr;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -873,6 +922,7 @@ export class WaveOrchestrator {
     reason: string,
     byActor: string = actor,
     fence?: string,
+    also: Pick<Transition, 'opening' | 'mergeRequests'> = {},
   ): Promise<StoredWave> {
     const clusters = await this.store.clusters(wave.id);
     const changes: ClusterChange[] = [];
@@ -893,6 +943,7 @@ export class WaveOrchestrator {
     const next = await this.store.transition(wave.id, {
       expect: wave.status,
       ...(fence ? { fence } : {}),
+      ...also,
       status: 'ROLLING_BACK',
       reason,
       clusters: changes,
@@ -1021,8 +1072,9 @@ export class WaveOrchestrator {
    * happened: the wave rolls back instead of showing CANCELLED over changed clusters.
    */
   private async closeCancelled(wave: StoredWave): Promise<StepResult> {
+    // every upgrade MR not known closed: an open one is closed, a merged one (recorded, or merged since) rolls back
     const candidates = wave.mergeRequests.filter(
-      m => m.kind === 'upgrade' && m.state === 'opened',
+      m => m.kind === 'upgrade' && m.state !== 'closed',
     );
     if (wave.opening) {
       const clusters = await this.registryClusters(
@@ -1033,8 +1085,14 @@ export class WaveOrchestrator {
         wave,
         clusters,
       )) {
+        const known = candidates.some(
+          c => c.project === mr.project && c.iid === mr.iid,
+        );
+        // a merged one that another wave recorded is that wave's; one nobody recorded is the orphan
         if (
-          !candidates.some(c => c.project === mr.project && c.iid === mr.iid)
+          !known &&
+          (mr.state === 'opened' ||
+            !(await this.store.isRecorded(mr.project, mr.iid)))
         ) {
           candidates.push(mr);
         }
@@ -1049,29 +1107,26 @@ export class WaveOrchestrator {
           : current,
       );
     }
-    const merged = now.filter(m => m.state === 'merged' && m.kind === 'upgrade');
+    const merged = now.filter(
+      m => m.state === 'merged' && m.kind === 'upgrade',
+    );
     if (merged.length) {
       const reason = `merge request ${merged
         .map(m => `${m.project}!${m.iid}`)
         .join(', ')} was merged in GitLab${by(
         merged[0].mergedBy,
       )} after the wave was cancelled; rolling back`;
-      await this.store.transition(wave.id, {
-        expect: 'CANCELLED',
-        fence: this.owner,
+      // one transition: the merge request recorded as merged and the rollback begun, or neither
+      await this.startRollback(wave, reason, actor, this.owner, {
         opening: null,
         mergeRequests: now,
-        events: [],
       });
-      await this.startRollback(
-        await this.store.getOrThrow(wave.id),
-        reason,
-        actor,
-        this.owner,
-      );
       return 'progressed';
     }
-    if (!now.length && !wave.opening) return 'waiting';
+    if (!now.length && !wave.opening) {
+      await this.store.releaseBatchIfIdle(wave.id);
+      return 'waiting';
+    }
     await this.apply(wave, {
       opening: null,
       mergeRequests: now,

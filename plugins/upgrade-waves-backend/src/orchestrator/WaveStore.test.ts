@@ -55,7 +55,8 @@ describe.each(databases.eachSupportedId())('WaveStore claims (%s)', id => {
     // poll with a deadline: the claim runs out on the database's clock
     const deadline = Date.now() + 10_000;
     while (!(await store.claim('w1', 'b', 60_000))) {
-      if (Date.now() > deadline) throw new Error('the dead claim never ran out');
+      if (Date.now() > deadline)
+        throw new Error('the dead claim never ran out');
       await new Promise(r => setTimeout(r, 20));
     }
     expect(await store.claim('w1', 'dead', 60_000)).toBe(false);
@@ -90,9 +91,9 @@ describe.each(databases.eachSupportedId())('WaveStore claims (%s)', id => {
         { clusterId: 'kind-test-1', status: 'PRE_CHECK_RUNNING' as const },
       ],
     };
-    await expect(store.transition('w1', { ...step, fence: 'a' })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      store.transition('w1', { ...step, fence: 'a' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     expect(await store.claim('w1', 'a', 50)).toBe(true);
     const deadline = Date.now() + 10_000;
     while (!(await store.claim('w1', 'b', 60_000))) {
@@ -100,9 +101,9 @@ describe.each(databases.eachSupportedId())('WaveStore claims (%s)', id => {
       await new Promise(r => setTimeout(r, 20));
     }
     // a lost its claim to b while "working": its result is refused and nothing changed
-    await expect(store.transition('w1', { ...step, fence: 'a' })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      store.transition('w1', { ...step, fence: 'a' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     expect((await store.clusters('w1'))[0].status).toBe('PENDING');
     await store.transition('w1', { ...step, fence: 'b' });
     expect((await store.clusters('w1'))[0].status).toBe('PRE_CHECK_RUNNING');
@@ -211,8 +212,9 @@ describe.each(databases.eachSupportedId())('WaveStore claims (%s)', id => {
         { kind: 'notify', what: 'failed', reason: 'r' },
       ],
     });
-    // a finished wave with effects left is still work
+    // a finished wave with effects left is still work, and keeps its batch busy
     expect((await store.listWork()).map(w => w.id)).toEqual(['w1']);
+    expect((await store.activeWaveOf('test'))?.id).toBe('w1');
     const [first, second] = await store.pendingEffects('w1');
     expect(first.effect.kind).toBe('registry');
     expect(second.effect.kind).toBe('notify');
@@ -225,5 +227,6 @@ describe.each(databases.eachSupportedId())('WaveStore claims (%s)', id => {
     await store.effectDone(second.id);
     expect(await store.pendingEffects('w1')).toEqual([]);
     expect(await store.listWork()).toEqual([]);
+    expect(await store.activeWaveOf('test')).toBeUndefined();
   });
 });

@@ -230,10 +230,7 @@ export class WaveStore {
         'id',
         this.knex(MERGE_REQUESTS).select('wave_id').where({ state: 'opened' }),
       )
-      .orWhereIn(
-        'id',
-        this.knex(OUTBOX).select('wave_id').whereNull('done_at'),
-      )
+      .orWhereIn('id', this.knex(OUTBOX).select('wave_id').whereNull('done_at'))
       .orderBy('created_at');
     const mrs = await this.mergeRequests(rows.map(r => r.id));
     return rows.map(r => this.toWave(r, mrs));
@@ -485,8 +482,9 @@ export class WaveStore {
 
   /**
    * A batch stays busy (no new wave may start on it) while its wave is active, and also after the wave ended while
-   * a merge request of it is open or being opened: a cancelled wave whose MR someone merges in GitLab must still be
-   * able to roll back.
+   * a merge request of it is open or being opened (a cancelled wave whose MR someone merges in GitLab must still be
+   * able to roll back), or while effects of it wait in the outbox (a late registry update of an old wave must not
+   * land over a newer wave's).
    */
   private async holdBatchWhileBusy(tx: Knex.Transaction, waveId: string) {
     const row = await tx(WAVES).where({ id: waveId }).first();
@@ -496,10 +494,24 @@ export class WaveStore {
         .where({ wave_id: waveId, state: 'opened' })
         .first());
     }
+    if (!busy) {
+      busy = !!(await tx(OUTBOX)
+        .where({ wave_id: waveId })
+        .whereNull('done_at')
+        .first());
+    }
     const active = busy ? row.batch_id : null;
     if ((row.active_batch_id ?? null) !== active) {
       await tx(WAVES).where({ id: waveId }).update({ active_batch_id: active });
     }
+  }
+
+  /** Frees the wave's batch if nothing holds it any more (see holdBatchWhileBusy). */
+  async releaseBatchIfIdle(waveId: string): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx(WAVES).where({ id: waveId }).forUpdate().first();
+      await this.holdBatchWhileBusy(tx, waveId);
+    });
   }
 
   private async checkFence(tx: Knex.Transaction, row: any, owner: string) {
@@ -513,6 +525,11 @@ export class WaveStore {
         } until ${row.lease_expires_at ?? '-'})`,
       );
     }
+  }
+
+  /** Whether some wave has recorded this merge request as its own. */
+  async isRecorded(project: string, iid: number): Promise<boolean> {
+    return !!(await this.knex(MERGE_REQUESTS).where({ project, iid }).first());
   }
 
   /** Records (or clears, with undefined) the failure of a step that will be tried again. */
@@ -540,9 +557,16 @@ export class WaveStore {
   }
 
   async effectDone(id: number): Promise<void> {
-    await this.knex(OUTBOX)
-      .where({ id })
-      .update({ done_at: new Date().toISOString() });
+    await this.knex.transaction(async tx => {
+      const row = await tx(OUTBOX).where({ id }).first();
+      if (!row) return;
+      // the wave's row first, as transitions lock it: whichever commits second sees what the other did
+      await tx(WAVES).where({ id: row.wave_id }).forUpdate().first();
+      await tx(OUTBOX)
+        .where({ id })
+        .update({ done_at: new Date().toISOString() });
+      await this.holdBatchWhileBusy(tx, row.wave_id);
+    });
   }
 
   async effectFailed(id: number, error: string): Promise<void> {

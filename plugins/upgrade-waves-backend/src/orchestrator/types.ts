@@ -56,8 +56,9 @@ export interface WaveGitOps {
   /** The request's current state in GitLab. */
   refresh(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
   /**
-   * The open merge requests of the kind in GitLab for the wave's branches, without opening any: how a wave finds
-   * what a crash left behind between GitLab's answer and the commit.
+   * The merge requests of the kind in GitLab from the wave's branches (the open one, else the last merged one),
+   * without opening any: how a wave finds what a crash left behind between GitLab's answer and the commit. A merged
+   * one may be an earlier wave's, since branch names repeat.
    */
   find(
     kind: 'upgrade' | 'rollback',

@@ -20,6 +20,7 @@ import {
   waveActionAllowed,
   WaveDetail,
   WavePrerequisite,
+  WaveStatus,
 } from '@fleetdeck/plugin-upgrade-waves-common';
 import { sameUser } from '@fleetdeck/backend-common';
 import type { ClusterAccessCheck, ClusterRegistry } from '../registry/types';
@@ -37,6 +38,27 @@ export interface UpgradeWavesSettings {
   thresholds: ValidationThresholds;
   /** Four-eyes: whether the person who started a wave may approve it. */
   allowSelfApproval: boolean;
+}
+
+/** Why an action is refused in a state where its name alone does not say it. */
+function refusalReason(status: WaveStatus, action: WaveAction): string {
+  if (status === 'NEEDS_ATTENTION') {
+    const reasons: Partial<Record<WaveAction, string>> = {
+      approve:
+        'only a merge done in GitLab without an approval can be approved here',
+      rollback: 'the upgrade was not merged; cancel it instead',
+      cancel: 'the upgrade may already be merged; roll it back instead',
+      retry: 'a merge done in GitLab needs an approval or a rollback',
+    };
+    return reasons[action] ?? '';
+  }
+  if (status === 'MERGING' && (action === 'cancel' || action === 'reject')) {
+    return 'it is approved and being merged; roll it back once merged';
+  }
+  if (action === 'cancel' || action === 'reject') {
+    return 'its upgrade merge request is merged; roll it back instead';
+  }
+  return '';
 }
 
 function publicWave(wave: StoredWave): Wave {
@@ -441,20 +463,7 @@ export class UpgradeWavesService {
     const wave = await this.deps.store.getOrThrow(waveId);
     if (!waveActionAllowed(wave, action)) {
       const allowed = WAVE_ACTIONS_ALLOWED_IN[action];
-      const why =
-        wave.status === 'NEEDS_ATTENTION'
-          ? {
-              approve: 'only a merge done in GitLab without an approval can be approved here',
-              reject: '',
-              pause: '',
-              resume: '',
-              rollback: 'the upgrade was not merged; cancel it instead',
-              cancel: 'the upgrade may already be merged; roll it back instead',
-              retry: 'a merge done in GitLab needs an approval or a rollback',
-            }[action]
-          : wave.status === 'MERGING' && (action === 'cancel' || action === 'reject')
-          ? 'it is approved and being merged; roll it back once merged'
-          : '';
+      const why = refusalReason(wave.status, action);
       throw new ConflictError(
         `cannot ${action} wave ${waveId}: it is ${wave.status}${
           why ? ` (${why})` : ` (allowed in ${allowed.join(', ')})`

@@ -212,6 +212,12 @@ export function createRouter(options: RouterOptions): express.Router {
     res.json(await service.cancel(req.params.waveId, actor, comment));
   });
 
+  router.post('/waves/:waveId/retry', async (req, res) => {
+    const { actor } = await authorize(req, wavePausePermission);
+    const { comment } = parseRequest(optionalComment, req.body, 'request');
+    res.json(await service.retry(req.params.waveId, actor, comment));
+  });
+
   router.post('/waves/:waveId/rollback', async (req, res) => {
     const { actor } = await authorize(req, waveRollbackPermission);
     const { comment } = parseRequest(optionalComment, req.body, 'request');
