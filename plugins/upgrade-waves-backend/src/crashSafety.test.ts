@@ -14,6 +14,7 @@ import {
   gitlabWrites,
   GRACE,
   HEALTHY_PATH,
+  HEALTHY_WAVE_PATH,
   waveApi,
 } from './__testUtils__/waveApi';
 
@@ -55,13 +56,7 @@ function expectExactlyOneUpgrade(
     expect(paths[c.clusterId]).toEqual(HEALTHY_PATH);
   expect(
     wave.events.filter(e => e.type === 'wave-status').map(e => e.to),
-  ).toEqual([
-    'PRE_CHECKS',
-    'AWAITING_APPROVAL',
-    'UPGRADING',
-    'SOAKING',
-    'SUCCEEDED',
-  ]);
+  ).toEqual(HEALTHY_WAVE_PATH);
   for (const c of wave.clusters) {
     const generations = Object.values(
       deploymentGenerations(fleet, c.name, 'shop'),

@@ -1,5 +1,5 @@
 import { Gitlab } from '@gitbeaker/rest';
-import { Fleet } from '@fleetdeck/sandbox';
+import { Fleet, waitFor } from '@fleetdeck/sandbox';
 import {
   sandboxWaveConfig,
   startWaveBackend,
@@ -19,6 +19,7 @@ describe('mergeMode: manual', () => {
       sentinel: false,
       timeToReadyMedianMs: 200,
     });
+    mallory = fleet.gitlab.addPerson('mallory').token;
     backend = await startWaveBackend({
       config: sandboxWaveConfig(
         fleet,
@@ -28,12 +29,16 @@ describe('mergeMode: manual', () => {
     });
   });
 
+  const person = () => new Gitlab({ host: fleet.gitlab.url, token: mallory });
+  let mallory: string;
+
   afterAll(async () => {
     await backend?.stop();
     await fleet?.stop();
   });
 
   it('records the approval but leaves the merge to a person in GitLab, then carries on', async () => {
+    const asPerson = person();
     const started = await call('POST', '/waves', ADA, {
       batchId: 'test',
       targetVersion: '1.23.0',
@@ -52,8 +57,20 @@ describe('mergeMode: manual', () => {
       ).status,
     ).toBe(200);
 
-    // Several orchestrator runs later: approved, still waiting, nothing merged by Fleetdeck.
-    await new Promise(r => setTimeout(r, 3000));
+    // Several orchestrator runs later (each reads the MR from GitLab): approved, still waiting, nothing merged.
+    const [open] = awaiting.mergeRequests;
+    const readsOfMr = () =>
+      fleet.gitlab
+        .requestLog()
+        .filter(
+          r =>
+            r.method === 'GET' &&
+            r.path.endsWith(`/merge_requests/${open.iid}`),
+        ).length;
+    const before = readsOfMr();
+    await waitFor('three orchestrator runs reading the MR', 30_000, () =>
+      readsOfMr() >= before + 3 ? true : undefined,
+    );
     const waiting = (await call('GET', `/waves/${waveId}`, ADA)).body;
     expect(waiting.status).toBe('AWAITING_APPROVAL');
     expect(waiting.decision).toMatchObject({ decision: 'approved', by: GRACE });
@@ -63,14 +80,63 @@ describe('mergeMode: manual', () => {
 
     // Someone merges it in GitLab.
     const [mr] = awaiting.mergeRequests;
-    const gitlab = new Gitlab({
-      host: fleet.gitlab.url,
-      token: fleet.gitlab.token,
-    });
-    await gitlab.MergeRequests.merge(mr.project, mr.iid);
+    await asPerson.MergeRequests.merge(mr.project, mr.iid);
 
     const done = await waitForWave(waveId, w => w.status === 'SUCCEEDED');
     expect(done.mergeRequests[0].state).toBe('merged');
     expect(fleet.cluster('test-1').istioVersion()).toBe('1.23.0');
+  });
+
+  it('does not take a merge done in GitLab without an approval as one: the wave needs attention until another person approves', async () => {
+    const started = await call('POST', '/waves', ADA, {
+      batchId: 'dev-wave-1',
+      targetVersion: '1.23.0',
+      overrideOrder: true,
+    });
+    expect(started.status).toBe(201);
+    const waveId = started.body.id;
+    const awaiting = await waitForWave(
+      waveId,
+      w => w.status === 'AWAITING_APPROVAL',
+    );
+    const [mr] = awaiting.mergeRequests;
+    await person().MergeRequests.merge(mr.project, mr.iid);
+
+    const stopped = await waitForWave(
+      waveId,
+      w => w.status === 'NEEDS_ATTENTION',
+    );
+    expect(stopped.attention).toMatchObject({
+      kind: 'unapproved-merge',
+      from: 'AWAITING_APPROVAL',
+      upgradeMerged: true,
+    });
+    expect(stopped.reason).toContain('merged in GitLab by @mallory');
+    expect(stopped.events.at(-1)?.message).toContain('@mallory');
+    expect(stopped.decision).toBeUndefined();
+    expect(
+      backend.notifications.some(
+        n => n.payload.topic === 'upgrade-waves:needs-attention',
+      ),
+    ).toBe(true);
+    // cancel is no way out once merged; the starter can't approve it either
+    expect(
+      (await call('POST', `/waves/${waveId}/cancel`, ADA, {})).status,
+    ).toBe(409);
+    expect(
+      (await call('POST', `/waves/${waveId}/approve`, ADA, { comment: 'mine' }))
+        .status,
+    ).toBe(403);
+
+    expect(
+      (
+        await call('POST', `/waves/${waveId}/approve`, GRACE, {
+          comment: 'seen the merge, fine',
+        })
+      ).status,
+    ).toBe(200);
+    const done = await waitForWave(waveId, w => w.status === 'SUCCEEDED');
+    expect(done.decision).toMatchObject({ decision: 'approved', by: GRACE });
+    expect(done.events.map(e => e.type)).toContain('approved');
   });
 });

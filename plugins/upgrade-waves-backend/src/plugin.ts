@@ -165,14 +165,15 @@ export const upgradeWavesPlugin = createBackendPlugin({
             logger,
           ),
           rollout: {
-            istiod: cluster => rollout.istiod(cluster),
-            restart: (cluster, stamp, onProgress) =>
+            istiod: (cluster, signal) => rollout.istiod(cluster, { signal }),
+            restart: (cluster, stamp, onProgress, signal) =>
               rollout.restartWorkloads(cluster, stamp, {
                 concurrency: settings.restartConcurrency,
                 onProgress,
+                signal,
               }),
-            unsettledPods: async cluster =>
-              (await rollout.podsHealthy(cluster)).length,
+            unsettledPods: async (cluster, signal) =>
+              (await rollout.podsHealthy(cluster, { signal })).length,
           },
           notifier,
           logger,

@@ -15,6 +15,7 @@ import {
   gitlabWrites,
   GRACE,
   HEALTHY_PATH,
+  HEALTHY_WAVE_PATH,
   NOBODY,
   podsReadyAt,
   waveApi,
@@ -249,14 +250,7 @@ describe('upgrade waves against the sandbox fleet', () => {
     }
     expect(
       wave.events.filter(e => e.type === 'wave-status').map(e => e.to),
-    ).toEqual([
-      'PRE_CHECKS',
-      'AWAITING_APPROVAL',
-      'MERGING',
-      'UPGRADING',
-      'SOAKING',
-      'SUCCEEDED',
-    ]);
+    ).toEqual(HEALTHY_WAVE_PATH);
     expect(wave.events.find(e => e.type === 'approved')?.actor).toBe(GRACE);
     expect(
       backend.signals.some(s => s.channel === `upgrade-waves:wave:${waveId}`),

@@ -45,6 +45,16 @@ export function gitlabWrites(fleet: Fleet, method: string, pattern: RegExp) {
     .filter(r => r.method === method && pattern.test(r.path) && r.status < 300);
 }
 
+/** The states a successful wave goes through, in order, as its event log records them. */
+export const HEALTHY_WAVE_PATH = [
+  'PRE_CHECKS',
+  'AWAITING_APPROVAL',
+  'MERGING',
+  'UPGRADING',
+  'SOAKING',
+  'SUCCEEDED',
+];
+
 /** The cluster transitions a successful wave writes for each cluster, in order. */
 export const HEALTHY_PATH = [
   'PRE_CHECK_RUNNING',

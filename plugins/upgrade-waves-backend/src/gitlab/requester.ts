@@ -56,12 +56,20 @@ export interface LimitedRequesterOptions {
 // gitbeaker's methods take no signal, so the caller's travels beside the call
 const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
 
-/** Runs `call` so that the GitLab requests it makes are cancelled when `signal` aborts. */
+/**
+ * Runs `call` so that the GitLab requests it makes are cancelled when `signal` aborts — or a signal of an enclosing
+ * `withGitLabSignal` (the orchestrator's lost-claim signal around a whole step, a call's own signal inside it).
+ */
 export function withGitLabSignal<T>(
   signal: AbortSignal | undefined,
   call: () => Promise<T>,
 ): Promise<T> {
-  return callSignal.run(signal, call);
+  const outer = callSignal.getStore();
+  if (!signal) return call();
+  return callSignal.run(
+    outer ? AbortSignal.any([outer, signal]) : signal,
+    call,
+  );
 }
 
 /** A gitbeaker requester whose every HTTP request passes the shared limiter and `retry`. */

@@ -27,6 +27,7 @@ import {
 import { OrchestratorDependencies } from './types';
 import { registryEffect } from './effects';
 import { classifyStepFailure } from './failures';
+import { withGitLabSignal } from '../gitlab/requester';
 
 /** What one step did: moved the wave on (take the next step now) or found it waiting. */
 type StepResult = 'progressed' | 'waiting';
@@ -99,6 +100,9 @@ export class WaveOrchestrator {
   /** This replica, as named in the claims it holds on waves (and fences its transitions with). */
   readonly owner: string;
 
+  /** Aborts when the claim on the wave being driven is lost; cluster calls of the step take it. */
+  private stepSignal?: AbortSignal;
+
   constructor(
     private readonly store: WaveStore,
     private readonly deps: OrchestratorDependencies,
@@ -135,10 +139,26 @@ export class WaveOrchestrator {
         ? AbortSignal.any([options.signal, lost.signal])
         : lost.signal;
       try {
-        await this.drive(wave.id, deadline, signal);
+        // a lost claim (or the scheduler's abort) cancels the calls in flight, not only the next step
+        this.stepSignal = signal;
+        await withGitLabSignal(signal, () =>
+          this.drive(wave.id, deadline, signal),
+        );
       } catch (error) {
-        await this.stepFailed(wave.id, error);
+        if (signal.aborted) {
+          // the claim is gone (or the backend stops): whoever holds the wave now takes it from what is recorded
+          this.deps.logger.info(
+            `wave ${
+              wave.id
+            }: step stopped, the claim on it was lost: ${stringifyError(
+              error,
+            )}`,
+          );
+        } else {
+          await this.stepFailed(wave.id, error);
+        }
       } finally {
+        this.stepSignal = undefined;
         clearInterval(renewal);
         await this.store
           .release(wave.id, this.owner)
@@ -564,6 +584,7 @@ export class WaveOrchestrator {
         )} while ${merged
           .map(m => `${m.project}!${m.iid}`)
           .join(', ')} was merged: part of the batch may be changing`,
+        { upgradeMerged: true, mergeRequests: now },
       );
       return 'waiting';
     }
@@ -592,6 +613,7 @@ export class WaveOrchestrator {
           .join(', ')} was merged in GitLab by @${mergers.join(
           ', @',
         )} without an approval in Fleetdeck; Flux applies it to the clusters. Approve the wave (someone other than its starter) to carry on, or roll it back`,
+        { upgradeMerged: true, mergeRequests: now },
       );
       return 'waiting';
     }
@@ -672,6 +694,7 @@ export class WaveOrchestrator {
             .join(', ')} was closed in GitLab${by(
             closed[0].closedBy,
           )} while the others were merged`,
+          { upgradeMerged: true, mergeRequests: now },
         );
       }
       return 'waiting';
@@ -746,7 +769,7 @@ export class WaveOrchestrator {
     let progressed = false;
     for (const c of clusters.filter(x => x.status === 'UPGRADING')) {
       const [cluster] = await this.registryClusters([c]);
-      const istiod = await this.deps.rollout.istiod(cluster);
+      const istiod = await this.deps.rollout.istiod(cluster, this.stepSignal);
       const timedOut = (await this.store.now()) - upgradedAt > timeoutMs;
       if (
         istiod.helmReleaseFailure ||
@@ -800,7 +823,10 @@ export class WaveOrchestrator {
   private async restartsSettled(clusters: WaveCluster[]): Promise<boolean> {
     for (const cluster of await this.registryClusters(clusters)) {
       try {
-        if ((await this.deps.rollout.unsettledPods(cluster)) > 0) return false;
+        if (
+          (await this.deps.rollout.unsettledPods(cluster, this.stepSignal)) > 0
+        )
+          return false;
       } catch {
         return false;
       }
@@ -827,6 +853,7 @@ export class WaveOrchestrator {
       (done, total) => {
         void this.store.setRestartProgress(wave.id, c.clusterId, done, total);
       },
+      this.stepSignal,
     );
     return this.apply(wave, {
       step: `restart:${how.kind}:${c.clusterId}`,
@@ -1037,7 +1064,7 @@ export class WaveOrchestrator {
     let progressed = false;
     for (const c of clusters.filter(x => x.status === 'ROLLBACK_REQUIRED')) {
       const [cluster] = await this.registryClusters([c]);
-      const istiod = await this.deps.rollout.istiod(cluster);
+      const istiod = await this.deps.rollout.istiod(cluster, this.stepSignal);
       if (istiod.version !== wave.previousVersion || !istiod.ready) continue;
       wave = await this.restartAndRecord(wave, c, cluster, {
         kind: 'rollback',

@@ -69,17 +69,20 @@ export interface WaveGitOps {
 
 /** What the orchestrator does in the clusters. */
 export interface WaveRollout {
+  /** `signal` aborts when the orchestrator loses its claim on the wave: the call must stop. */
   istiod(
     cluster: Cluster,
+    signal?: AbortSignal,
   ): Promise<{ version?: string; ready: boolean; helmReleaseFailure?: string }>;
   /** Restarts the injected workloads with the given stamp; workloads already carrying it are not touched again. */
   restart(
     cluster: Cluster,
     stamp: string,
     onProgress: (done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<{ done: number; total: number }>;
   /** How many pods of the restarted workloads are not yet Running and Ready (a rollout still under way). */
-  unsettledPods(cluster: Cluster): Promise<number>;
+  unsettledPods(cluster: Cluster, signal?: AbortSignal): Promise<number>;
 }
 
 /** Who hears about a wave: browsers (signals) and people (notifications). */
