@@ -38,7 +38,12 @@ import {
 import { Gitlab } from '@gitbeaker/rest';
 import express from 'express';
 import fc from 'fast-check';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { applyMigrations } from './database/migrations';
 import { GitLabMergeRequests } from './gitlab';
@@ -56,9 +61,9 @@ import { BlastRadius } from './service/BlastRadius';
 import { createRouter } from './service/router';
 import { UpgradeWavesService } from './service/UpgradeWavesService';
 
-jest.setTimeout(20 * 60_000);
-
 const RUNS = Number(process.env.FLEETDECK_MODEL_RUNS ?? 0);
+// long runs (yarn test:model --runs N) get the time they need: about half a second a sequence
+jest.setTimeout(Math.max(20 * 60_000, RUNS * 2_000));
 const PREVIOUS = '1.22.3';
 const ISTIOD_TIMEOUT_SECONDS = 1;
 const TARGET = '1.23.0';
@@ -962,3 +967,182 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+/** Host, port, user, password and database of a PostgreSQL knex, whether configured as an object or a URL. */
+function pgConnectionOf(
+  knex: Knex,
+): Required<
+  Pick<
+    Knex.PgConnectionConfig,
+    'host' | 'port' | 'user' | 'password' | 'database'
+  >
+> {
+  const given = knex.client.config.connection as
+    | string
+    | {
+        connectionString?: string;
+        host?: string;
+        port?: number;
+        user?: string;
+        password?: string;
+        database?: string;
+      };
+  const fields = typeof given === 'string' ? {} : given;
+  const asUrl = typeof given === 'string' ? given : given.connectionString;
+  if (asUrl) {
+    const url = new URL(asUrl);
+    return {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.replace(/^\//, '') || (fields.database ?? ''),
+    };
+  }
+  return {
+    host: fields.host ?? '127.0.0.1',
+    port: Number(fields.port ?? 5432),
+    user: fields.user ?? 'postgres',
+    password: String(fields.password ?? ''),
+    database: fields.database ?? '',
+  };
+}
+
+/**
+ * Backup and restore (docs/reliability.md): a PostgreSQL dump taken while a wave awaits approval, restored into a
+ * new database, and a backend on the restored database takes the wave to SUCCEEDED with one merge request.
+ */
+describe('backup and restore on PostgreSQL', () => {
+  const ids = databases
+    .eachSupportedId()
+    .filter(([id]) => id === 'POSTGRES_15');
+  const pgBin = process.env.FLEETDECK_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+  const run = promisify(execFile);
+
+  it.each(ids)(
+    'a dump taken mid-wave restores into a new database where the wave finishes (%s)',
+    async id => {
+      const gitlab = await GitLabSandbox.start();
+      const dir = await mkdtemp(join(tmpdir(), 'fleetdeck-backup-'));
+      const knex = await databases.init(id);
+      let restored: Knex | undefined;
+      const connection = pgConnectionOf(knex);
+      const env = {
+        ...process.env,
+        PGPASSWORD: String(connection.password ?? ''),
+      };
+      const target = `restored_${Date.now()}`;
+      const args = [
+        '-h',
+        String(connection.host),
+        '-p',
+        String(connection.port ?? 5432),
+        '-U',
+        String(connection.user),
+      ];
+      try {
+        await applyMigrations(knex);
+        const personToken = gitlab.addPerson('mallory').token;
+        const client = GitLabMergeRequests.fromConfig(
+          new ConfigReader({
+            integrations: {
+              gitlab: [
+                {
+                  host: new URL(gitlab.url).host,
+                  apiBaseUrl: `${gitlab.url}/api/v4`,
+                  token: gitlab.token,
+                },
+              ],
+            },
+          }),
+          { logger: silentLogger },
+        );
+        const registry = await DatabaseClusterRegistry.create({
+          knex,
+          skipMigrations: true,
+        });
+        const before = new World(
+          1,
+          knex,
+          gitlab,
+          registry,
+          client,
+          personToken,
+        );
+        await before.setUp();
+        await startWave(before, ADA);
+        await before.tick(0);
+        const waveId = before.waves[0];
+        expect((await before.store.getOrThrow(waveId)).status).toBe(
+          'AWAITING_APPROVAL',
+        );
+
+        // the backup: pg_dump of the plugin's database, mid-wave
+        const dump = join(dir, 'upgrade-waves.dump');
+        await run(
+          `${pgBin}/pg_dump`,
+          [
+            ...args,
+            '--format=custom',
+            '--file',
+            dump,
+            String(connection.database),
+          ],
+          { env },
+        );
+        await knex.raw(`create database ${target}`);
+        await run(
+          `${pgBin}/pg_restore`,
+          [...args, '--no-owner', '--dbname', target, dump],
+          { env },
+        );
+
+        // a new backend on the restored database: its own replica, the same GitLab
+        restored = knexFactory({
+          client: 'pg',
+          connection: { ...connection, database: target },
+        });
+        const after = new World(
+          1,
+          restored,
+          gitlab,
+          await DatabaseClusterRegistry.create({
+            knex: restored,
+            skipMigrations: true,
+          }),
+          client,
+          personToken,
+        );
+        after.waves.push(waveId);
+        await after.expireClaims();
+        expect(
+          (
+            await after.http(GRACE, 'post', `/waves/${waveId}/approve`, {
+              comment: 'after the restore',
+            })
+          ).status,
+        ).toBe(200);
+        for (
+          let i = 0;
+          i < 20 &&
+          (await after.store.getOrThrow(waveId)).status !== 'SUCCEEDED';
+          i++
+        ) {
+          await after.tick(0);
+        }
+        await checkInvariants(after);
+        const wave = await after.store.detail(waveId);
+        expect(wave.status).toBe('SUCCEEDED');
+        expect(gitlab.listMergeRequests(after.project)).toHaveLength(1);
+        expect(
+          wave.events.filter(e => e.type === 'approved').map(e => e.actor),
+        ).toEqual([GRACE]);
+      } finally {
+        await restored?.destroy();
+        await knex.raw(`drop database if exists ${target}`).catch(() => {});
+        await rm(dir, { recursive: true, force: true });
+        await gitlab.stop();
+      }
+    },
+  );
+});
