@@ -53,13 +53,14 @@ describe('scaffolderModuleFleetdeck', () => {
     return actions;
   }
 
-  it('adds the three Fleetdeck actions to the scaffolder', async () => {
+  it('adds the four Fleetdeck actions to the scaffolder', async () => {
     const actions = await registeredActions();
 
     expect(actions.map(a => a.id)).toEqual([
       'fleetdeck:upgrade:start',
       'fleetdeck:upgrade:rollback',
       'fleetdeck:cluster:register',
+      'fleetdeck:cluster:check-registration',
     ]);
   });
 

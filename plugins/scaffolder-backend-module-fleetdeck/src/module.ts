@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  createClusterCheckRegistrationAction,
   createClusterRegisterAction,
   createUpgradeRollbackAction,
   createUpgradeStartAction,
@@ -11,8 +12,9 @@ import {
 } from './actions';
 
 /**
- * The Fleetdeck scaffolder actions: `fleetdeck:upgrade:start`, `fleetdeck:upgrade:rollback` and
- * `fleetdeck:cluster:register`. They call the upgrade-waves backend as the user who runs the template.
+ * The Fleetdeck scaffolder actions: `fleetdeck:upgrade:start`, `fleetdeck:upgrade:rollback`,
+ * `fleetdeck:cluster:register` and `fleetdeck:cluster:check-registration`. They call the upgrade-waves backend
+ * as the user who runs the template.
  *
  * @public
  */
@@ -45,6 +47,7 @@ export const scaffolderModuleFleetdeck = createBackendModule({
           }),
           createUpgradeRollbackAction({ client }),
           createClusterRegisterAction({ client }),
+          createClusterCheckRegistrationAction({ client }),
         );
       },
     });

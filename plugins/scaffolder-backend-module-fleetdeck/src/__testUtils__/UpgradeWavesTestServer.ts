@@ -151,8 +151,10 @@ export class UpgradeWavesTestServer {
     if (method === 'POST' && rollback) {
       return [200, this.rollbackWave(user!, decodeURIComponent(rollback[1]))];
     }
-    if (method === 'POST' && path === '/clusters') {
-      return [201, this.registerCluster(user!, body)];
+    const [route, query = ''] = path.split('?');
+    if (method === 'POST' && route === '/clusters') {
+      const dryRun = new URLSearchParams(query).get('dryRun') === 'true';
+      return [dryRun ? 200 : 201, this.registerCluster(user!, body, dryRun)];
     }
     throw new NotFoundError(`No route for ${method} ${path}`);
   }
@@ -228,8 +230,25 @@ export class UpgradeWavesTestServer {
     return rolledBack;
   }
 
-  private registerCluster(user: string, body: ClusterRegistration): Cluster {
+  private registerCluster(
+    user: string,
+    body: ClusterRegistration,
+    dryRun: boolean,
+  ): Cluster {
     this.authorize(user, clusterRegisterPermission.name);
+    // As the backend: Fleetdeck's own fields and anything but a cluster's name in access are refused.
+    for (const field of ['status', 'metrics'] as const) {
+      if (field in body) {
+        throw new InputError(`invalid cluster: ${field}: not from the caller`);
+      }
+    }
+    for (const key of Object.keys(body.access ?? {})) {
+      if (key !== 'kubernetesClusterName' && key !== 'kubeconfigContext') {
+        throw new InputError(
+          `invalid cluster: access.${key}: not a known field`,
+        );
+      }
+    }
     if (!this.options.batches.includes(body.batchId)) {
       throw new InputError(`batchId '${body.batchId}' is not a known batch`);
     }
@@ -238,7 +257,7 @@ export class UpgradeWavesTestServer {
       status: this.clusters.get(body.clusterId)?.status ?? 'PENDING',
       updatedAt: new Date().toISOString(),
     };
-    this.clusters.set(cluster.clusterId, cluster);
+    if (!dryRun) this.clusters.set(cluster.clusterId, cluster);
     return cluster;
   }
 

@@ -8,29 +8,31 @@ const step = (input: object) => ({
   input,
 });
 
+const minimal = {
+  clusterId: 'dev-eu-1',
+  name: 'dev-eu-1',
+  batchId: 'dev-wave-1',
+  environment: 'dev',
+  region: 'eu-west-1',
+  gitops: {
+    project: 'platform/gitops-dev',
+    paths: [
+      'clusters/dev-eu-1/istio/base.yaml',
+      'clusters/dev-eu-1/istio/istiod.yaml',
+      'clusters/dev-eu-1/istio/gateway.yaml',
+    ],
+  },
+  istioVersion: '1.23.4',
+  owners: ['group:default/platform'],
+};
+
 export const examples: TemplateExample[] = [
   templateExample(
     'Register a cluster reached through its kubernetes entry',
-    step({
-      clusterId: 'dev-eu-1',
-      name: 'dev-eu-1',
-      batchId: 'dev-wave-1',
-      environment: 'dev',
-      region: 'eu-west-1',
-      gitops: {
-        project: 'platform/gitops-dev',
-        paths: [
-          'clusters/dev-eu-1/istio/base.yaml',
-          'clusters/dev-eu-1/istio/istiod.yaml',
-          'clusters/dev-eu-1/istio/gateway.yaml',
-        ],
-      },
-      istioVersion: '1.23.4',
-      owners: ['group:default/platform'],
-    }),
+    step(minimal),
   ),
   templateExample(
-    'Register an AWS cluster with a kubeconfig context, metric queries and Datadog tags',
+    'Register an AWS cluster with a kubeconfig context and Datadog tags (metric queries come from the backend config)',
     step({
       clusterId: 'prod-eu-1',
       name: 'prod-eu-1',
@@ -51,14 +53,19 @@ export const examples: TemplateExample[] = [
       istioVersion: '1.23.4',
       istioRevision: '1-23-4',
       owners: ['group:default/platform', 'user:default/oncall'],
-      metrics: {
-        requestRate: 'sum(rate(istio_requests_total{cluster="{cluster}"}[5m]))',
-        errorRate:
-          'sum(rate(istio_requests_total{cluster="{cluster}",response_code=~"5.."}[5m])) / sum(rate(istio_requests_total{cluster="{cluster}"}[5m]))',
-        latencyP95Ms:
-          'histogram_quantile(0.95, sum(rate(istio_request_duration_milliseconds_bucket{cluster="{cluster}"}[5m])) by (le))',
-      },
       datadogTags: ['cluster_name:prod-eu-1', 'env:prod'],
     }),
+  ),
+];
+
+export const checkExamples: TemplateExample[] = [
+  templateExample(
+    'Check, before opening a merge request with the server token, that the user may register the cluster',
+    {
+      id: 'check-registration',
+      name: 'Check the cluster registration',
+      action: 'fleetdeck:cluster:check-registration',
+      input: minimal,
+    },
   ),
 ];

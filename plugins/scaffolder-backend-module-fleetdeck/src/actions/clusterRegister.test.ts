@@ -12,6 +12,7 @@ import { OPERATOR, VIEWER, useUpgradeWaves } from '../__testUtils__/fleet';
 import { buildSchema } from '../__testUtils__/schemas';
 import {
   clusterRegisterInput,
+  createClusterCheckRegistrationAction,
   createClusterRegisterAction,
 } from './clusterRegister';
 
@@ -155,6 +156,54 @@ describe('fleetdeck:cluster:register', () => {
       ];
       expect(failingPaths({})).toEqual(required);
       expect(action.schema?.input).toMatchObject({ required });
+    });
+  });
+});
+
+describe('fleetdeck:cluster:check-registration', () => {
+  const fleet = useUpgradeWaves();
+  const action = createClusterCheckRegistrationAction({
+    client: task => fleet.client(task),
+  });
+
+  it('asks the backend for a dry run as the user who runs the template and registers nothing', async () => {
+    const ctx = actionContextAs(OPERATOR, registration);
+
+    await action.handler(ctx);
+
+    expect(fleet.server.requestsTo('POST /clusters?dryRun=true')).toEqual([
+      expect.objectContaining({
+        user: OPERATOR,
+        body: { ...registration, access: {} },
+      }),
+    ]);
+    expect(fleet.server.clusters.size).toBe(0);
+    expect(ctx.output).toHaveBeenCalledWith('status', 'PENDING');
+  });
+
+  it('refuses a user without upgrade-waves.cluster.register with a NotAllowedError naming the permission', async () => {
+    await expect(
+      action.handler(actionContextAs(VIEWER, registration)),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        "You are not allowed to register cluster 'dev-eu-2'; it needs the 'upgrade-waves.cluster.register' permission",
+      ),
+    });
+    expect(fleet.server.clusters.size).toBe(0);
+  });
+
+  it('refuses what the registry would refuse, as an InputError naming the field', async () => {
+    await expect(
+      action.handler(
+        actionContextAs(OPERATOR, {
+          ...registration,
+          batchId: 'no-such-batch',
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('batchId'),
     });
   });
 });

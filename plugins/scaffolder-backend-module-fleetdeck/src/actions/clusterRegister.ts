@@ -1,18 +1,28 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   BATCH_ID_MAX_LENGTH,
+  ClusterAccess,
+  ClusterRegistration,
   CLUSTER_FIELD_MAX_LENGTH,
   CLUSTER_ID_MAX_LENGTH,
   CLUSTER_STATUSES,
   clusterRegisterPermission,
   ISTIO_VERSION_MAX_LENGTH,
 } from '@fleetdeck/plugin-upgrade-waves-common';
-import { ActionZod, UpgradeWavesClientSource, clientFor } from './client';
+import {
+  ActionZod,
+  TaskInitiator,
+  UpgradeWavesClientSource,
+  clientFor,
+} from './client';
 import { callUpgradeWaves } from './errors';
 import { ISTIO_VERSION_PATTERN } from './upgradeStart';
-import { examples } from './clusterRegister.examples';
+import { checkExamples, examples } from './clusterRegister.examples';
 
-/** Mirrors `ClusterRegistration` from upgrade-waves-common; the handler passes it on typed as one. @internal */
+/**
+ * Mirrors `ClusterRegistration` from upgrade-waves-common; the handler passes it on typed as one. The backend
+ * decides the rest (status, metric queries) and refuses what a registration may not set. @internal
+ */
 export const clusterRegisterInput = (z: ActionZod) =>
   z.object({
     clusterId: z
@@ -101,25 +111,46 @@ export const clusterRegisterInput = (z: ActionZod) =>
         description: 'Entity refs of the owners, e.g. `group:default/platform`',
       })
       .min(1),
-    metrics: z
-      .object(
-        {
-          requestRate: z.string().optional(),
-          errorRate: z.string().optional(),
-          latencyP95Ms: z.string().optional(),
-        },
-        {
-          description:
-            'Queries for the traffic metrics a wave compares; `{cluster}` is replaced by the cluster name',
-        },
-      )
-      .optional(),
     datadogTags: z
       .array(z.string(), {
-        description: "Datadog tags scoping the cluster's monitors and metrics",
+        description:
+          "Datadog `key:value` tags scoping the cluster's monitors and metrics; one must have the cluster name as its value, e.g. `cluster_name:prod-eu-1`",
       })
       .optional(),
   });
+
+const registeredOutput = (z: ActionZod) =>
+  z.object({
+    clusterId: z.string({ description: 'The registered cluster' }),
+    status: z.enum(CLUSTER_STATUSES, {
+      description: 'The cluster status in the registry',
+    }),
+  });
+
+/** Registers, or only checks (`dryRun`), as the task's initiator; refusals become the scaffolder's errors. */
+function register(
+  options: { client: UpgradeWavesClientSource },
+  ctx: TaskInitiator & {
+    input: Omit<ClusterRegistration, 'access'> & { access?: ClusterAccess };
+  },
+  dryRun: boolean,
+) {
+  const { access, ...registration } = ctx.input;
+  const client = clientFor(options.client, ctx);
+  return callUpgradeWaves(
+    {
+      doing: `register cluster '${registration.clusterId}'`,
+      permissions: [clusterRegisterPermission.name],
+    },
+    async () => {
+      const registered = await client.registerCluster(
+        { ...registration, access: access ?? {} },
+        { dryRun },
+      );
+      return { clusterId: registered.clusterId, status: registered.status };
+    },
+  );
+}
 
 /**
  * Creates the `fleetdeck:cluster:register` action: registers (or updates) a cluster in the
@@ -135,43 +166,52 @@ export function createClusterRegisterAction(options: {
     description:
       'Registers a Kubernetes cluster in the Fleetdeck cluster registry so upgrade waves include it.',
     examples,
+    schema: { input: clusterRegisterInput, output: registeredOutput },
+    async handler(ctx) {
+      const cluster = await ctx.checkpoint({
+        key: `fleetdeck.cluster.register.${ctx.input.clusterId}`,
+        fn: () => register(options, ctx, false),
+      });
+      ctx.logger.info(
+        `Cluster ${cluster.clusterId} is registered in batch ${ctx.input.batchId} (${cluster.status})`,
+      );
+      ctx.output('clusterId', cluster.clusterId);
+      ctx.output('status', cluster.status);
+    },
+  });
+}
+
+/**
+ * Creates the `fleetdeck:cluster:check-registration` action: asks the upgrade-waves backend, as the user who
+ * runs the template, whether it would register this cluster (the permission, every field, the cluster
+ * reference), and stores nothing. A template runs it before anything it does with the server's own
+ * credentials (such as opening a GitLab merge request), so a refused user leaves nothing behind.
+ *
+ * @public
+ */
+export function createClusterCheckRegistrationAction(options: {
+  client: UpgradeWavesClientSource;
+}) {
+  return createTemplateAction({
+    id: 'fleetdeck:cluster:check-registration',
+    description:
+      'Checks that the user running the template may register this cluster and that the registry would accept it; registers nothing.',
+    examples: checkExamples,
     schema: {
       input: clusterRegisterInput,
       output: z =>
         z.object({
-          clusterId: z.string({ description: 'The registered cluster' }),
+          clusterId: z.string({ description: 'The cluster checked' }),
           status: z.enum(CLUSTER_STATUSES, {
-            description: 'The cluster status in the registry',
+            description:
+              'The status the cluster would have: PENDING when new, its recorded one otherwise',
           }),
         }),
     },
     async handler(ctx) {
-      const { access, ...registration } = ctx.input;
-      const client = clientFor(options.client, ctx);
-
-      const cluster = await ctx.checkpoint({
-        key: `fleetdeck.cluster.register.${registration.clusterId}`,
-        fn: () =>
-          callUpgradeWaves(
-            {
-              doing: `register cluster '${registration.clusterId}'`,
-              permissions: [clusterRegisterPermission.name],
-            },
-            async () => {
-              const registered = await client.registerCluster({
-                ...registration,
-                access: access ?? {},
-              });
-              return {
-                clusterId: registered.clusterId,
-                status: registered.status,
-              };
-            },
-          ),
-      });
-
+      const cluster = await register(options, ctx, true);
       ctx.logger.info(
-        `Cluster ${cluster.clusterId} is registered in batch ${registration.batchId} (${cluster.status})`,
+        `Cluster ${cluster.clusterId} may be registered in batch ${ctx.input.batchId} (it would be ${cluster.status})`,
       );
       ctx.output('clusterId', cluster.clusterId);
       ctx.output('status', cluster.status);

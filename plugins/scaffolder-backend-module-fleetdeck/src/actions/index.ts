@@ -1,5 +1,8 @@
 export { createUpgradeStartAction } from './upgradeStart';
 export { createUpgradeRollbackAction } from './upgradeRollback';
-export { createClusterRegisterAction } from './clusterRegister';
+export {
+  createClusterCheckRegistrationAction,
+  createClusterRegisterAction,
+} from './clusterRegister';
 export { upgradeWavesClientForInitiator } from './client';
 export type { TaskInitiator, UpgradeWavesClientSource } from './client';
