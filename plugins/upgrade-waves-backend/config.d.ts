@@ -47,11 +47,16 @@ export interface Config {
         istioRevision?: string;
         /** Entity refs of the owners. */
         owners?: string[];
+        /**
+         * This cluster's own queries, in place of `upgradeWaves.metrics.queries`. Only here, in the operator's
+         * config: `POST /clusters` and the scaffolder actions cannot set them, and a re-registration keeps them.
+         */
         metrics?: {
           requestRate?: string;
           errorRate?: string;
           latencyP95Ms?: string;
         };
+        /** Datadog `key:value` tags filling `{tags}`; the default is `cluster_name:<name>`. */
         datadogTags?: string[];
       }>;
     };
@@ -166,7 +171,10 @@ export interface Config {
     alerts?: { provider?: 'prometheus' | 'datadog' };
     metrics?: {
       provider?: 'prometheus' | 'datadog';
-      /** Default queries; `{cluster}` is replaced by the cluster name. */
+      /**
+       * The queries of every cluster registered through `POST /clusters`: `{cluster}` is replaced by the cluster
+       * name, `{tags}` by its Datadog tags. Scope each query with them, so that it reads that cluster's series.
+       */
       queries?: {
         requestRate?: string;
         errorRate?: string;
