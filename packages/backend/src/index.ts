@@ -60,6 +60,10 @@ backend.add(import('@fleetdeck/plugin-sentinel-backend'));
 // Fleetdeck: warm pod pools across clusters (seed 003)
 backend.add(import('@fleetdeck/plugin-warm-pools-backend'));
 
+// Events: with PostgreSQL its event bus carries events (signals among them) between backend replicas, so a browser
+// on one replica sees live what another replica did
+backend.add(import('@backstage/plugin-events-backend'));
+
 // User settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
