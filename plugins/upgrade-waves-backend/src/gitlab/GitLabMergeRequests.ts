@@ -304,6 +304,15 @@ export class GitLabMergeRequests {
     return this.#findMergeRequest(options, project, sourceBranch, 'opened');
   }
 
+  /** The most recent closed (not merged) merge request from `sourceBranch`, if any. */
+  async findClosedMergeRequest(
+    project: string,
+    sourceBranch: string,
+    options: GitLabCallOptions = {},
+  ): Promise<MergeRequest | undefined> {
+    return this.#findMergeRequest(options, project, sourceBranch, 'closed');
+  }
+
   /** The most recent merged merge request from `sourceBranch`, if any. */
   async findMergedMergeRequest(
     project: string,
@@ -408,7 +417,7 @@ export class GitLabMergeRequests {
     options: GitLabCallOptions,
     project: string,
     sourceBranch: string,
-    state: 'opened' | 'merged',
+    state: 'opened' | 'merged' | 'closed',
   ): Promise<MergeRequest | undefined> {
     const found = await this.#call(
       options,

@@ -194,22 +194,28 @@ export class GitLabWaveMergeRequests implements WaveGitOps {
         : rollbackBranch(version, wave.batchId);
     const found: WaveMergeRequest[] = [];
     for (const project of new Set(clusters.map(c => c.gitops.project))) {
-      // A merged one may be an earlier wave's (branch names repeat): the caller tells them apart.
-      const mr =
-        (await this.gitlab.findOpenMergeRequest(project, branch)) ??
-        (await this.gitlab.findMergedMergeRequest(project, branch));
-      if (!mr) continue;
-      found.push(
-        toWaveMergeRequest(mr, {
-          kind,
-          project,
-          iid: mr.iid,
-          webUrl: mr.webUrl,
-          branch: mr.sourceBranch,
-          title: mr.title,
-          state: mr.state,
-        }),
-      );
+      // A merged or closed one may be an earlier wave's (branch names repeat): the caller tells them apart.
+      const open = await this.gitlab.findOpenMergeRequest(project, branch);
+      const latest = open
+        ? [open]
+        : [
+            await this.gitlab.findMergedMergeRequest(project, branch),
+            await this.gitlab.findClosedMergeRequest(project, branch),
+          ];
+      for (const mr of latest) {
+        if (!mr) continue;
+        found.push(
+          toWaveMergeRequest(mr, {
+            kind,
+            project,
+            iid: mr.iid,
+            webUrl: mr.webUrl,
+            branch: mr.sourceBranch,
+            title: mr.title,
+            state: mr.state,
+          }),
+        );
+      }
     }
     return found;
   }

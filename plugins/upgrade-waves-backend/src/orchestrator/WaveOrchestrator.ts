@@ -479,7 +479,18 @@ export class WaveOrchestrator {
       wave = await this.apply(wave, { opening: 'upgrade', events: [] });
     } else {
       // An earlier attempt may have opened it and died before recording it; someone may have merged it since.
-      const orphan = await this.mergedOrphan(wave, clusters);
+      const orphans = await this.orphans(wave, clusters);
+      const orphan = orphans.find(m => m.state === 'merged');
+      const closedOrphan = orphans.find(m => m.state === 'closed');
+      if (!orphan && closedOrphan && !orphans.some(m => m.state === 'opened')) {
+        // someone closed it in GitLab before the wave recorded it: that is a no, as for a recorded one
+        await this.cancelClosedInGitLab(
+          await this.apply(wave, { opening: null, events: [] }),
+          [closedOrphan],
+          [closedOrphan],
+        );
+        return 'waiting';
+      }
       if (orphan) {
         await this.needsAttention(
           wave,
@@ -532,25 +543,23 @@ export class WaveOrchestrator {
     return 'waiting';
   }
 
-  /** A merged merge request from the wave's upgrade branch that no wave recorded: a crash's orphan, merged by someone. */
-  private async mergedOrphan(
+  /** Merge requests from the wave's upgrade branch that no wave recorded: what a crash left, and what became of it. */
+  private async orphans(
     wave: StoredWave,
     clusters: WaveCluster[],
-  ): Promise<WaveMergeRequest | undefined> {
+  ): Promise<WaveMergeRequest[]> {
     const found = await this.deps.gitops.find(
       'upgrade',
       wave,
       await this.registryClusters(clusters),
     );
+    const unrecorded: WaveMergeRequest[] = [];
     for (const mr of found) {
-      if (
-        mr.state === 'merged' &&
-        !(await this.store.isRecorded(mr.project, mr.iid))
-      ) {
-        return mr;
+      if (!(await this.store.isRecorded(mr.project, mr.iid))) {
+        unrecorded.push(mr);
       }
     }
-    return undefined;
+    return unrecorded;
   }
 
   /**

@@ -56,7 +56,8 @@ export interface WaveGitOps {
   /** The request's current state in GitLab. */
   refresh(mr: WaveMergeRequest): Promise<WaveMergeRequest>;
   /**
-   * The merge requests of the kind in GitLab from the wave's branches (the open one, else the last merged one),
+   * The merge requests of the kind in GitLab from the wave's branches (the open one, else the last merged and the last
+   * closed one),
    * without opening any: how a wave finds what a crash left behind between GitLab's answer and the commit. A merged
    * one may be an earlier wave's, since branch names repeat.
    */
