@@ -12,6 +12,9 @@ jest.setTimeout(180_000);
 describe('mergeMode: manual', () => {
   let fleet: Fleet;
   let backend: WaveBackend;
+  // a person acting in GitLab with their own token
+  let mallory: string;
+  const person = () => new Gitlab({ host: fleet.gitlab.url, token: mallory });
   const { call, waitForWave } = waveApi(() => backend.url);
 
   beforeAll(async () => {
@@ -28,9 +31,6 @@ describe('mergeMode: manual', () => {
       ),
     });
   });
-
-  const person = () => new Gitlab({ host: fleet.gitlab.url, token: mallory });
-  let mallory: string;
 
   afterAll(async () => {
     await backend?.stop();

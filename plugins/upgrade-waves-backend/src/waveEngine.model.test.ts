@@ -951,19 +951,23 @@ describe.each(databases.eachSupportedId())(
       );
       // the run reached what it is meant to exercise: kills, GitLab faults and actions, races, and waves ending
       // both well and badly (a generator that drifted away from them would pass for the wrong reason)
-      if (!process.env.FLEETDECK_MODEL_SEED) {
-        expect(figures.sequences).toBeGreaterThanOrEqual(runs);
-        expect(figures.kills).toBeGreaterThan(0);
-        expect(figures.faults).toBeGreaterThan(0);
-        expect(figures.gitlabActions).toBeGreaterThan(0);
-        expect(figures.races).toBeGreaterThan(0);
-        expect(figures.outcomes.SUCCEEDED ?? 0).toBeGreaterThan(0);
-        expect(
+      const reached: Record<string, boolean> = {
+        'every sequence': figures.sequences >= runs,
+        kills: figures.kills > 0,
+        'GitLab faults': figures.faults > 0,
+        'people in GitLab': figures.gitlabActions > 0,
+        races: figures.races > 0,
+        'a SUCCEEDED wave': (figures.outcomes.SUCCEEDED ?? 0) > 0,
+        'a wave ending otherwise':
           (figures.outcomes.CANCELLED ?? 0) +
             (figures.outcomes.ROLLED_BACK ?? 0) +
-            (figures.outcomes.NEEDS_ATTENTION ?? 0),
-        ).toBeGreaterThan(0);
-      }
+            (figures.outcomes.NEEDS_ATTENTION ?? 0) >
+          0,
+      };
+      const replaying = !!process.env.FLEETDECK_MODEL_SEED;
+      expect(
+        replaying ? [] : Object.keys(reached).filter(what => !reached[what]),
+      ).toEqual([]);
     });
   },
 );
