@@ -76,9 +76,21 @@ describe('the sentinel backend against real redis-server processes', () => {
   const completedFailovers = (count: number) =>
     waitFor(`${count} completed failover(s)`, 45_000, async () => {
       const list = await failovers();
-      return list.length === count && list.every(f => f.status === 'completed')
-        ? list
-        : undefined;
+      if (list.length === count && list.every(f => f.status === 'completed')) {
+        return list;
+      }
+      // thrown, so that a timeout names what was recorded instead
+      throw new Error(
+        `recorded: ${JSON.stringify(
+          list.map(f => ({
+            id: f.id,
+            status: f.status,
+            trigger: f.trigger,
+            phases: f.phases.map(p => p.phase),
+            outcome: f.outcome,
+          })),
+        )}`,
+      );
     });
 
   beforeAll(async () => {
