@@ -75,9 +75,15 @@ describe('the sentinel backend against real redis-server processes', () => {
     );
   const completedFailovers = (count: number) =>
     waitFor(`${count} completed failover(s)`, 45_000, async () => {
+      // A failover Sentinel itself gave up on (on a loaded machine the promoted replica can miss failover-timeout)
+      // is recorded as timed out, truthfully; the tests then ask again, so they count the completed ones.
       const list = await failovers();
-      if (list.length === count && list.every(f => f.status === 'completed')) {
-        return list;
+      const completed = list.filter(f => f.status === 'completed');
+      if (
+        completed.length === count &&
+        list.every(f => f.status !== 'in-progress')
+      ) {
+        return completed;
       }
       // thrown, so that a timeout names what was recorded instead
       throw new Error(
@@ -358,11 +364,30 @@ describe('the sentinel backend against real redis-server processes', () => {
     });
     expect(again.status).toBe(409);
 
+    // Sentinel may give the failover up on a loaded machine: recorded as timed out, and asked once more.
+    let requested = response.body;
+    const first = await waitFor('the failover to end', 45_000, async () => {
+      const record = (await failovers()).find(f => f.id === requested.id);
+      return record && record.status !== 'in-progress' ? record : undefined;
+    });
+    if (first.status === 'timed-out') {
+      const retried = await backend.call(
+        'POST',
+        `/groups/${GROUP}/failover`,
+        ADA,
+        { reason: 'game day: fail over the session store' },
+      );
+      if (retried.status !== 202) {
+        throw new Error(`the retried failover answered ${retried.status}`);
+      }
+      requested = retried.body;
+    }
+
     const [manual, detected] = await completedFailovers(2);
     expect(detected.trigger).toBe('detected');
     expect(manual).toMatchObject({
-      id: response.body.id,
-      oldMaster,
+      id: requested.id,
+      oldMaster: requested.oldMaster,
       newMaster: await currentMaster(),
       trigger: 'manual',
       triggeredBy: ADA,
@@ -436,7 +461,9 @@ describe('the sentinel backend against real redis-server processes', () => {
     );
     // The sentinel that missed the failover announces it on its return: still three records.
     await healthyWith(2);
-    expect(await failovers()).toHaveLength(3);
+    expect(
+      (await failovers()).filter(f => f.status === 'completed'),
+    ).toHaveLength(3);
   });
 
   it('stores replica lag and serves it by time range', async () => {
